@@ -1,0 +1,102 @@
+package io.scorepipe.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FeatureSchemaTests {
+
+    private final FeatureSchema schema = FeatureSchema.of("age", "sex", "bmi");
+
+    @Test
+    void positionalAndNamedGiveTheSameVectorInSchemaOrder() {
+        double[] positional = schema.read(List.of(0.03, 1, new BigDecimal("0.06")));
+        Map<String, Object> named = new LinkedHashMap<>();
+        named.put("bmi", 0.06);
+        named.put("age", 0.03);
+        named.put("sex", 1);
+
+        assertThat(positional).containsExactly(0.03, 1.0, 0.06);
+        assertThat(schema.read(named)).containsExactly(positional);
+    }
+
+    @Test
+    void wrongCountNamesTheExpectedFeatures() {
+        InvalidInputException ex = catchThrowableOfType(InvalidInputException.class, () -> schema.read(List.of(1.0)));
+
+        assertThat(ex).hasMessage("expected 3 features (age, sex, bmi), got 1");
+        assertThat(ex.errors()).singleElement().extracting(InvalidInputException.FieldError::field).isEqualTo("features");
+    }
+
+    @Test
+    void everyBadValueIsReportedWithItsField() {
+        List<Object> values = Arrays.asList("abc", null, Double.NaN);
+
+        InvalidInputException ex = catchThrowableOfType(InvalidInputException.class, () -> schema.read(values));
+
+        assertThat(ex.errors()).extracting(InvalidInputException.FieldError::field).containsExactly("age", "sex", "bmi");
+        assertThat(ex.getMessage())
+                .contains("feature 1 (age) must be a number, got a string (\"abc\")")
+                .contains("feature 2 (sex) is null; expected a number")
+                .contains("feature 3 (bmi) is NaN; expected a finite number");
+    }
+
+    @Test
+    void infinityAndHugeNumbersAreOutOfRange() {
+        assertThat(catchThrowableOfType(InvalidInputException.class,
+                () -> schema.read(List.of(Double.POSITIVE_INFINITY, 0, 0)))).hasMessageContaining("age) is out of range");
+        assertThat(catchThrowableOfType(InvalidInputException.class,
+                () -> schema.read(List.of(0, new BigDecimal("1e400"), 0)))).hasMessageContaining("sex) is out of range");
+    }
+
+    @Test
+    void unknownAndMissingNamesAreBothReported() {
+        Map<String, Object> named = Map.of("age", 1, "weight", 2);
+
+        InvalidInputException ex = catchThrowableOfType(InvalidInputException.class, () -> schema.read(named));
+
+        assertThat(ex.getMessage())
+                .contains("unknown feature weight; expected age, sex, bmi")
+                .contains("missing features sex, bmi");
+    }
+
+    @Test
+    void neitherArrayNorObjectIsRejected() {
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> schema.read("1,2,3")))
+                .hasMessageStartingWith("features must be an array of 3 numbers (age, sex, bmi) or an object keyed by feature name, got a string");
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> schema.read(null)))
+                .hasMessageEndingWith("got null");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "0x1p3", "1d", "", "  ", "abc", "1e999"})
+    void csvCellsMustBeFiniteDecimals(String cell) {
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> schema.parseCell(2, cell)))
+                .hasMessageStartingWith("feature 'bmi' ");
+    }
+
+    @Test
+    void csvCellsParse() {
+        assertThat(schema.parseCell(0, " -1.5e-3 ")).isEqualTo(-0.0015);
+        assertThat(schema.parseCell(1, "+2")).isEqualTo(2.0);
+    }
+
+    @Test
+    void schemaItselfMustBeSound() {
+        assertThatIllegalArgumentException().isThrownBy(() -> FeatureSchema.of(List.of()));
+        assertThatIllegalArgumentException().isThrownBy(() -> FeatureSchema.of("a", "a")).withMessageContaining("named twice");
+        assertThatIllegalArgumentException().isThrownBy(() -> FeatureSchema.of("a", " b"));
+        assertThat(schema.indexOf("bmi")).isEqualTo(2);
+        assertThat(schema.indexOf("weight")).isEqualTo(-1);
+    }
+}

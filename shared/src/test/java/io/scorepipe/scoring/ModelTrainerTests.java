@@ -1,0 +1,60 @@
+package io.scorepipe.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ModelTrainerTests {
+
+    private static final BundledSample SAMPLE = BundledSample.diabetes();
+
+    @Test
+    void bundledSampleHasTheDiabetesShape() {
+        assertThat(SAMPLE.schema().names()).containsExactly("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6");
+        assertThat(SAMPLE.rows()).hasSize(442);
+        assertThat(SAMPLE.rows().getFirst().target()).isEqualTo(151.0);
+    }
+
+    @ParameterizedTest(name = "split seed {0}")
+    @ValueSource(longs = {3L, 5L, 8L, 11L})
+    void reachesOrdinaryLeastSquaresOnHeldOutDiabetesRows(long splitSeed) {
+        // given an 80/20 split with a fixed seed, and OLS fitted on the very same training rows
+        HoldoutSplit split = HoldoutSplit.random(SAMPLE.rows(), 0.2, splitSeed);
+        Metrics ols = Metrics.evaluate(OrdinaryLeastSquares.fit(SAMPLE.schema(), split.train()), split.test());
+
+        // when
+        TrainedModel trained = new ModelTrainer(TrainingConfig.DEFAULT).train(SAMPLE.schema(), split.train());
+        Metrics sgd = Metrics.evaluate(trained.scorer(), split.test());
+
+        // then
+        assertThat(ols.r2()).as("OLS sanity check").isBetween(0.4, 0.6);
+        assertThat(sgd.r2()).as("SGD R² vs OLS R² %.4f", ols.r2()).isCloseTo(ols.r2(), within(0.03));
+        assertThat(sgd.rows()).isEqualTo(88);
+    }
+
+    @Test
+    void sameDataAndSeedGiveTheSameModel() {
+        var trainer = new ModelTrainer(TrainingConfig.DEFAULT.withEpochs(5));
+        double[] row = SAMPLE.rows().get(3).features();
+
+        double first = trainer.train(SAMPLE.schema(), SAMPLE.rows()).scorer().score(row);
+        double second = trainer.train(SAMPLE.schema(), SAMPLE.rows()).scorer().score(row);
+
+        assertThat(first).isEqualTo(second);
+    }
+
+    @Test
+    void provenanceRecordsHowTheModelWasMade() {
+        TrainedModel trained = new ModelTrainer(TrainingConfig.DEFAULT.withEpochs(2)).train(SAMPLE.schema(), SAMPLE.rows());
+
+        assertThat(trained.provenance())
+                .containsEntry("epochs", 2)
+                .containsEntry("training_rows", 442)
+                .containsKeys("training_data_sha256", "tribuo_provenance", "tribuo_version", "training_millis");
+        assertThat(trained.provenance().get("training_data_sha256"))
+                .isEqualTo(ModelTrainer.fingerprint(SAMPLE.rows()));
+    }
+}
