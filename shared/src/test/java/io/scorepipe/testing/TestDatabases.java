@@ -1,0 +1,44 @@
+package io.scorepipe.testing;
+
+import org.flywaydb.core.Flyway;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/** Connection pools on isolated schemas, for tests of the JDBC code without Spring Boot. */
+public final class TestDatabases {
+
+    private TestDatabases() {
+    }
+
+    /** A pool on a fresh, empty schema. Close it when done. */
+    public static HikariDataSource empty(String owner) {
+        return pool(TestServices.isolatedSchema(owner));
+    }
+
+    /** A pool on a fresh schema that the project's migrations have been applied to. */
+    public static HikariDataSource migrated(String owner) {
+        HikariDataSource dataSource = empty(owner);
+        flyway(dataSource).migrate();
+        return dataSource;
+    }
+
+    /** Another pool on the same schema: what a second process would have. */
+    public static HikariDataSource sameSchema(TestServices.IsolatedSchema schema) {
+        return pool(schema);
+    }
+
+    public static Flyway flyway(javax.sql.DataSource dataSource) {
+        return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+    }
+
+    public static HikariDataSource pool(TestServices.IsolatedSchema schema) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(schema.jdbcUrl());
+        config.setUsername(schema.username());
+        config.setPassword(schema.password());
+        config.setMaximumPoolSize(8);
+        config.setPoolName(schema.name());
+        return new HikariDataSource(config);
+    }
+}
