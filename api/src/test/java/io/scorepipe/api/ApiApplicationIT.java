@@ -1,0 +1,68 @@
+package io.scorepipe.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
+
+import io.scorepipe.registry.ModelBootstrap;
+import io.scorepipe.registry.ServingModel;
+import io.scorepipe.testing.TestServices;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ApiApplicationIT {
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        TestServices.springProperties("api").forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ModelBootstrap bootstrap;
+
+    @Autowired
+    ServingModel serving;
+
+    @Test
+    void readinessFollowsTheServingModel() {
+        RestClient http = RestClient.create("http://127.0.0.1:" + port);
+
+        // given an empty registry: alive, but not ready, and the model component says why
+        assertThat(status(http, "/actuator/health/liveness")).isEqualTo(200);
+        assertThat(status(http, "/actuator/health/readiness")).isEqualTo(503);
+        JsonNode health = json(http, "/actuator/health");
+        assertThat(health.at("/components/model/status").asString()).isEqualTo("DOWN");
+        assertThat(health.at("/components/model/details/reason").asString()).contains("no model is serving yet");
+
+        // when the first model is registered (as the worker does) and the api picks it up
+        bootstrap.ensureChampion();
+        serving.refresh();
+
+        // then
+        assertThat(status(http, "/actuator/health/readiness")).isEqualTo(200);
+        assertThat(json(http, "/actuator/health").at("/components/model/details/version").asString()).isEqualTo("v1");
+        assertThat(body(http, "/actuator/prometheus")).contains("jvm_memory_used_bytes");
+    }
+
+    private static int status(RestClient http, String path) {
+        return http.get().uri(path).exchange((request, response) -> response.getStatusCode().value());
+    }
+
+    private static JsonNode json(RestClient http, String path) {
+        return JsonMapper.builder().build().readTree(body(http, path));
+    }
+
+    private static String body(RestClient http, String path) {
+        return http.get().uri(path).exchange((request, response) -> new String(response.getBody().readAllBytes()));
+    }
+}

@@ -1,0 +1,58 @@
+package io.scorepipe.registry;
+
+import javax.sql.DataSource;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The registry and the serving model for any scorepipe application with a {@link DataSource}:
+ * the api and the worker get the same beans, the same start-up and the same health check.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
+@ConditionalOnBean(DataSource.class)
+@EnableConfigurationProperties(ModelProperties.class)
+public class ServingModelAutoConfiguration {
+
+    @Bean
+    ModelRegistry modelRegistry(DataSource dataSource) {
+        // Its own transaction manager: registry changes are short and must not join a caller's.
+        return new ModelRegistry(JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    }
+
+    @Bean
+    ServingModel servingModel(ModelRegistry registry) {
+        return new ServingModel(registry);
+    }
+
+    @Bean
+    ModelBootstrap modelBootstrap(ModelRegistry registry, ModelProperties properties) {
+        return new ModelBootstrap(registry, properties.training().toConfig());
+    }
+
+    @Bean
+    ServingModelLifecycle servingModelLifecycle(ServingModel serving, ModelBootstrap bootstrap, ModelProperties properties) {
+        return new ServingModelLifecycle(serving, bootstrap, properties);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class Health {
+
+        @Bean
+        HealthIndicator modelHealthIndicator(ServingModel serving) {
+            return new ServingModelHealthIndicator(serving);
+        }
+    }
+}
