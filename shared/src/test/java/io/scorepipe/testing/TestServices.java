@@ -53,7 +53,7 @@ public final class TestServices {
         if (url != null && !url.isBlank()) {
             return DatabaseUrl.parse(url);
         }
-        PostgreSQLContainer container = container("postgres", "DATABASE_URL", () -> {
+        PostgreSQLContainer container = container("PostgreSQL", "DATABASE_URL", () -> {
             var postgres = new PostgreSQLContainer("postgres:16-alpine");
             postgres.start();
             return postgres;
@@ -67,7 +67,7 @@ public final class TestServices {
         if (url != null && !url.isBlank()) {
             return url;
         }
-        GenericContainer<?> redis = container("redis", "REDIS_URL", () -> {
+        GenericContainer<?> redis = container("Redis", "REDIS_URL", () -> {
             var container = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
             container.start();
             return container;
@@ -81,7 +81,7 @@ public final class TestServices {
         if (servers != null && !servers.isBlank()) {
             return servers;
         }
-        KafkaContainer kafka = container("kafka", "KAFKA_BOOTSTRAP_SERVERS", () -> {
+        KafkaContainer kafka = container("Kafka", "KAFKA_BOOTSTRAP_SERVERS", () -> {
             var container = new KafkaContainer("apache/kafka:4.1.2");
             container.start();
             return container;
