@@ -43,6 +43,10 @@ class ApiApplicationIT {
         JsonNode health = json(http, "/actuator/health");
         assertThat(health.at("/components/model/status").asString()).isEqualTo("DOWN");
         assertThat(health.at("/components/model/details/reason").asString()).contains("no model is serving yet");
+        Http.Response noModel = new Http(port).postJson("/predict", "{\"features\": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}");
+        assertThat(noModel.status()).isEqualTo(503);
+        assertThat(noModel.text("/detail")).isEqualTo("no model is serving yet: the registry has no champion");
+        assertThat(new Http(port).get("/health").body()).isEqualTo("{\"status\":\"healthy\"}");
 
         // when the first model is registered (as the worker does) and the api picks it up
         bootstrap.ensureChampion();
@@ -52,6 +56,7 @@ class ApiApplicationIT {
         assertThat(status(http, "/actuator/health/readiness")).isEqualTo(200);
         assertThat(json(http, "/actuator/health").at("/components/model/details/version").asString()).isEqualTo("v1");
         assertThat(body(http, "/actuator/prometheus")).contains("jvm_memory_used_bytes");
+        assertThat(new Http(port).get("/v3/api-docs").text("/paths/~1predict/post/summary")).isEqualTo("Score one record");
     }
 
     private static int status(RestClient http, String path) {

@@ -123,7 +123,7 @@ public final class TestServices {
 
     /**
      * The Spring properties that point an application at the test services, in a fresh schema,
-     * with its own Redis key prefix.
+     * with its own Redis key prefix and its own topics.
      */
     public static Map<String, Object> springProperties(String owner) {
         IsolatedSchema schema = isolatedSchema(owner);
@@ -134,6 +134,11 @@ public final class TestServices {
         properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers());
         properties.put("scorepipe.redis.url", redisUrl());
         properties.put("scorepipe.redis.key-prefix", uniqueName("test-" + owner));
+        String suffix = "." + uniqueName(owner);
+        for (String topic : List.of("audit", "requests", "results", "dead-letter", "batches", "training-examples",
+                "model-updates")) {
+            properties.put("scorepipe.topics." + topic, "test." + topic + suffix);
+        }
         return properties;
     }
 

@@ -1,0 +1,55 @@
+package io.scorepipe.api.models;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import org.jspecify.annotations.Nullable;
+
+import io.scorepipe.config.SecretFile;
+
+/**
+ * The admin bearer token, kept only as its SHA-256 digest and compared in constant time, so
+ * neither its value nor its length leaks through logs, errors or timing.
+ */
+final class AdminToken {
+
+    private final byte @Nullable [] digest;
+
+    private AdminToken(byte @Nullable [] digest) {
+        this.digest = digest;
+    }
+
+    static AdminToken from(AdminProperties properties) {
+        if (properties.tokenFile() == null) {
+            return new AdminToken(null);
+        }
+        return new AdminToken(sha256(SecretFile.read("ADMIN_TOKEN_FILE", properties.tokenFile())));
+    }
+
+    boolean configured() {
+        return digest != null;
+    }
+
+    /** Whether {@code presented} is the token; false for null, empty and anything else. */
+    boolean matches(@Nullable String presented) {
+        if (digest == null || presented == null || presented.isEmpty()) {
+            return false;
+        }
+        return MessageDigest.isEqual(digest, sha256(presented));
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("every Java runtime has SHA-256", ex);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return configured() ? "AdminToken[configured]" : "AdminToken[none]";
+    }
+}

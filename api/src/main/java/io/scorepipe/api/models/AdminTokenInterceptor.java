@@ -1,0 +1,54 @@
+package io.scorepipe.api.models;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Guards the admin calls (everything under {@code /models} that changes state): a request needs
+ * {@code Authorization: Bearer <token>}. Without a configured token the admin calls are refused,
+ * never open.
+ */
+class AdminTokenInterceptor implements HandlerInterceptor {
+
+    private static final String BEARER = "Bearer ";
+
+    private final AdminToken token;
+
+    AdminTokenInterceptor(AdminToken token) {
+        this.token = token;
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
+        if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
+            return true;
+        }
+        if (!token.configured()) {
+            return refuse(response, HttpStatus.FORBIDDEN, "admin calls are disabled: no admin token is configured "
+                    + "(set ADMIN_TOKEN_FILE)");
+        }
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()).strip() : null;
+        if (!token.matches(presented)) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"scorepipe-admin\"");
+            return refuse(response, HttpStatus.UNAUTHORIZED, header == null
+                    ? "this call needs an admin token: Authorization: Bearer <token>"
+                    : "the admin token is wrong");
+        }
+        return true;
+    }
+
+    private static boolean refuse(HttpServletResponse response, HttpStatus status, String detail) throws Exception {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
+                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}");
+        return false;
+    }
+}

@@ -1,0 +1,18 @@
+package io.scorepipe.api.predict;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the api makes each answered prediction durable ({@code scorepipe.audit.*}).
+ *
+ * @param kafkaTimeout how long a request waits for Kafka to acknowledge its audit events before
+ *     writing them to PostgreSQL itself
+ * @param retryKafkaAfter after Kafka failed, how long requests go straight to PostgreSQL before
+ *     Kafka is tried again
+ */
+@ConfigurationProperties("scorepipe.audit")
+public record AuditProperties(@DefaultValue("2s") Duration kafkaTimeout, @DefaultValue("5s") Duration retryKafkaAfter) {
+}

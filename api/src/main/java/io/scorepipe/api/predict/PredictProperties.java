@@ -1,0 +1,21 @@
+package io.scorepipe.api.predict;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits of the prediction endpoints ({@code scorepipe.predict.*}).
+ *
+ * @param maxBatchRows rows one {@code /predict/batch} call may carry
+ * @param maxBodySize largest JSON body accepted; larger ones get 413
+ */
+@ConfigurationProperties("scorepipe.predict")
+public record PredictProperties(@DefaultValue("1000") int maxBatchRows, @DefaultValue("1MB") DataSize maxBodySize) {
+
+    public PredictProperties {
+        if (maxBatchRows < 1) {
+            throw new IllegalArgumentException("scorepipe.predict.max-batch-rows must be at least 1, got " + maxBatchRows);
+        }
+    }
+}

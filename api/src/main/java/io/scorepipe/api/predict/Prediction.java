@@ -1,0 +1,14 @@
+package io.scorepipe.api.predict;
+
+import java.util.UUID;
+
+/**
+ * One answered prediction.
+ *
+ * @param predictionId its identity, as stored in the audit trail
+ * @param value the predicted value
+ * @param modelVersion the label of the model that scored it
+ * @param cached whether it came from the cache
+ */
+record Prediction(UUID predictionId, double value, String modelVersion, boolean cached) {
+}

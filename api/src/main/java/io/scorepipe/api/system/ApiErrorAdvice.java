@@ -1,0 +1,116 @@
+package io.scorepipe.api.system;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import io.scorepipe.api.predict.AuditUnavailableException;
+import io.scorepipe.registry.UnknownModelVersionException;
+import io.scorepipe.scoring.InvalidInputException;
+import io.scorepipe.scoring.ModelException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+
+/**
+ * The one place that turns failures into RFC 9457 problem details: a record problem is the
+ * caller's (400, 413, 422) and says what to fix; a model or audit problem is ours (503, with
+ * Retry-After). Only a bug is a 500, and its details stay in the log.
+ */
+@RestControllerAdvice
+class ApiErrorAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorAdvice.class);
+    private static final String RETRY_AFTER_SECONDS = "5";
+    private static final Pattern SOURCE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\s*at \\[Source:[^\\]]*\\]");
+
+    @ExceptionHandler(InvalidInputException.class)
+    ProblemDetail invalidInput(InvalidInputException ex) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid input", ex.getMessage());
+        problem.setProperty("errors", ex.errors().stream()
+                .map(error -> Map.of("field", error.field(), "message", error.message())).toList());
+        return problem;
+    }
+
+    @ExceptionHandler(ModelException.class)
+    ResponseEntity<ProblemDetail> modelUnavailable(ModelException ex) {
+        return unavailable("Model unavailable", ex.getMessage());
+    }
+
+    @ExceptionHandler(AuditUnavailableException.class)
+    ResponseEntity<ProblemDetail> auditUnavailable(AuditUnavailableException ex) {
+        log.error("Refusing predictions: {}", ex.getMessage(), ex.getCause());
+        return unavailable("Audit trail unavailable", ex.getMessage());
+    }
+
+    @ExceptionHandler(UnknownModelVersionException.class)
+    ProblemDetail unknownVersion(UnknownModelVersionException ex) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown model version", ex.getMessage());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception ex) {
+        log.error("Unexpected error", ex);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "an unexpected error occurred; it has been logged");
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (causedBy(ex, PayloadTooLargeException.class) instanceof PayloadTooLargeException tooLarge) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .body(problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", tooLarge.getMessage()));
+        }
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Malformed request body", readable(ex)));
+    }
+
+    private static String readable(HttpMessageNotReadableException ex) {
+        if (causedBy(ex, JacksonException.class) instanceof JacksonException json) {
+            TokenStreamLocation location = json.getLocation();
+            String where = location == null || location.getLineNr() < 1 ? ""
+                    : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            // Jackson appends where its input came from; the location above says it better
+            String message = SOURCE.matcher(json.getOriginalMessage()).replaceAll("").strip();
+            return "the body is not valid JSON of the expected shape" + where + ": " + message;
+        }
+        return "the body is missing or not JSON";
+    }
+
+    private static @Nullable Throwable causedBy(Throwable ex, Class<? extends Throwable> type) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return cause;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String title, String detail) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, title, detail));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setType(URI.create("about:blank"));
+        return problem;
+    }
+}

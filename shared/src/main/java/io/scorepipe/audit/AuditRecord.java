@@ -1,0 +1,49 @@
+package io.scorepipe.audit;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One served prediction, as it travels on {@code predictions.audit} and lands in
+ * {@code prediction_audit}. The prediction id is minted once, where the prediction is made, so a
+ * redelivered record is recognisably the same one.
+ *
+ * @param predictionId the prediction's identity, returned to the caller
+ * @param source which way it was asked for
+ * @param sourceRef where the input came from, when that identifies it ("batch:line", "topic:partition:offset")
+ * @param requestId the caller's own id, if it gave one
+ * @param modelVersion the label of the model that scored it
+ * @param features the input, in the model's feature order
+ * @param prediction the answer
+ * @param cacheHit whether the answer came from the cache
+ * @param latencyMicros time from receiving the input to having the answer
+ * @param createdAt when it was answered
+ */
+public record AuditRecord(
+        @JsonProperty("prediction_id") UUID predictionId,
+        @JsonProperty("source") AuditSource source,
+        @JsonProperty("source_ref") @Nullable String sourceRef,
+        @JsonProperty("request_id") @Nullable String requestId,
+        @JsonProperty("model_version") String modelVersion,
+        @JsonProperty("features") double[] features,
+        @JsonProperty("prediction") double prediction,
+        @JsonProperty("cache_hit") boolean cacheHit,
+        @JsonProperty("latency_micros") long latencyMicros,
+        @JsonProperty("created_at") Instant createdAt) {
+
+    public AuditRecord {
+        if (modelVersion.isBlank()) {
+            throw new IllegalArgumentException("modelVersion must not be blank");
+        }
+        if (features.length == 0) {
+            throw new IllegalArgumentException("an audited prediction has at least one feature");
+        }
+        if (latencyMicros < 0) {
+            throw new IllegalArgumentException("latencyMicros must not be negative, got " + latencyMicros);
+        }
+    }
+}
