@@ -13,6 +13,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 /**
  * The registry and the serving model for any scorepipe application with a {@link DataSource}:
  * the api and the worker get the same beans, the same start-up and the same health check.
@@ -44,6 +47,19 @@ public class ServingModelAutoConfiguration {
     @Bean
     ServingModelLifecycle servingModelLifecycle(ServingModel serving, ModelBootstrap bootstrap, ModelProperties properties) {
         return new ServingModelLifecycle(serving, bootstrap, properties);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class Metrics {
+
+        /** The serving version's number (0 while none serves), so dashboards can show promotions. */
+        @Bean
+        MeterBinder servingModelMetrics(ServingModel serving) {
+            return registry -> Gauge.builder("scorepipe.model.serving.version",
+                            serving, model -> model.current().map(loaded -> loaded.version().version()).orElse(0))
+                    .description("Version number of the model this process serves; 0 while none").register(registry);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
