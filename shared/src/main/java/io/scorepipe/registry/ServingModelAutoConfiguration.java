@@ -9,12 +9,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.scorepipe.config.TopicProperties;
 
 /**
  * The registry and the serving model for any scorepipe application with a {@link DataSource}:
@@ -24,7 +27,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
 @ConditionalOnBean(DataSource.class)
-@EnableConfigurationProperties(ModelProperties.class)
+@EnableConfigurationProperties({ModelProperties.class, TopicProperties.class})
 public class ServingModelAutoConfiguration {
 
     @Bean
@@ -47,6 +50,17 @@ public class ServingModelAutoConfiguration {
     @Bean
     ServingModelLifecycle servingModelLifecycle(ServingModel serving, ModelBootstrap bootstrap, ModelProperties properties) {
         return new ServingModelLifecycle(serving, bootstrap, properties);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(KafkaListener.class)
+    static class Announcements {
+
+        @Bean
+        ModelUpdatesListener modelUpdatesListener(ServingModel serving, TopicProperties topics, Environment environment) {
+            return new ModelUpdatesListener(serving, topics.modelUpdates(),
+                    environment.getProperty("spring.application.name", "scorepipe"));
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

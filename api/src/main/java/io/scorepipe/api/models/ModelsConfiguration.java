@@ -35,9 +35,4 @@ class ModelsConfiguration {
             TopicProperties topics) {
         return new ModelAdminService(registry, serving, kafka, topics);
     }
-
-    @Bean
-    ModelUpdatesListener modelUpdatesListener(ServingModel serving) {
-        return new ModelUpdatesListener(serving);
-    }
 }

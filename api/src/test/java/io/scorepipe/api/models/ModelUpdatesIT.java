@@ -80,7 +80,7 @@ class ModelUpdatesIT {
     }
 
     private static void awaitListening(ConfigurableApplicationContext context) {
-        var container = context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("api-model-updates");
+        var container = context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("scorepipe-api-model-updates");
         await().atMost(Duration.ofSeconds(30)).until(() -> container != null && container.getAssignedPartitions() != null
                 && !container.getAssignedPartitions().isEmpty());
     }

@@ -1,4 +1,4 @@
-package io.scorepipe.api.system;
+package io.scorepipe.config;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,0 +1,26 @@
+package io.scorepipe.worker.stream;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Stream scoring ({@code scorepipe.stream.*}).
+ *
+ * @param groupId the consumer group all workers share; partitions of {@code scoring.requests} are
+ *     spread over its members
+ * @param concurrency consumers in this process
+ * @param maxBatch records per poll, and so per transaction
+ * @param transactionTimeout how long a dead worker's open transaction can hold back readers of
+ *     the results before the broker aborts it
+ * @param sessionTimeout how soon the group notices a dead worker and hands its partitions on
+ * @param retryInitial first wait after a model or database failure
+ * @param retryMax longest wait between retries; retries never stop, nothing is dead-lettered for them
+ */
+@ConfigurationProperties("scorepipe.stream")
+public record StreamProperties(@DefaultValue("scorepipe-stream") String groupId, @DefaultValue("2") int concurrency,
+        @DefaultValue("1000") int maxBatch, @DefaultValue("10s") Duration transactionTimeout,
+        @DefaultValue("10s") Duration sessionTimeout, @DefaultValue("500ms") Duration retryInitial,
+        @DefaultValue("10s") Duration retryMax) {
+}

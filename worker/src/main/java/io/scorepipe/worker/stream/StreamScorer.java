@@ -1,0 +1,163 @@
+package io.scorepipe.worker.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scorepipe.audit.AuditRecord;
+import io.scorepipe.audit.AuditSource;
+import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.config.TopicProperties;
+import io.scorepipe.registry.ServingModel;
+import io.scorepipe.scoring.InvalidInputException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Scores a batch of raw requests with one model version: good requests become results and audit
+ * rows, malformed ones become dead letters that say why. The prediction id is derived from where
+ * the request sits in Kafka, so a redelivered batch produces the same ids, finds its audit rows
+ * already stored, and its earlier, aborted results were never visible. Thread-safe.
+ */
+class StreamScorer {
+
+    static final String REASON = "scorepipe.dlt.reason";
+    static final String SOURCE_TOPIC = "scorepipe.dlt.source-topic";
+    static final String SOURCE_PARTITION = "scorepipe.dlt.source-partition";
+    static final String SOURCE_OFFSET = "scorepipe.dlt.source-offset";
+
+    private static final int MAX_REQUEST_ID = 200;
+
+    private final ServingModel serving;
+    private final AuditWriter audit;
+    private final TopicProperties topics;
+    private final JsonMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private final Counter scored;
+    private final Counter deadLettered;
+
+    StreamScorer(ServingModel serving, AuditWriter audit, TopicProperties topics, MeterRegistry meters) {
+        this.serving = serving;
+        this.audit = audit;
+        this.topics = topics;
+        this.scored = meters.counter("scorepipe.stream.scored");
+        this.deadLettered = meters.counter("scorepipe.stream.dead.lettered");
+    }
+
+    /**
+     * Scores {@code requests}, writes their audit rows, and returns what to send: results and dead
+     * letters.
+     *
+     * @throws io.scorepipe.scoring.ModelException when no model serves (retry, never dead-letter)
+     * @throws org.springframework.dao.DataAccessException when the audit rows cannot be written (retry)
+     */
+    List<ProducerRecord<String, byte[]>> score(List<ConsumerRecord<String, byte[]>> requests) {
+        ServingModel.Loaded model = serving.require();
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>(requests.size());
+        List<AuditRecord> audited = new ArrayList<>(requests.size());
+        for (ConsumerRecord<String, byte[]> request : requests) {
+            long started = System.nanoTime();
+            try {
+                StreamRequest parsed = parse(request);
+                double[] features = model.scorer().schema().read(parsed.features());
+                double prediction = model.scorer().score(features);
+                String sourceRef = request.topic() + ":" + request.partition() + ":" + request.offset();
+                UUID predictionId = UUID.nameUUIDFromBytes(("stream:" + sourceRef).getBytes(StandardCharsets.UTF_8));
+                String requestId = requestId(parsed, request);
+                audited.add(new AuditRecord(predictionId, AuditSource.STREAM, sourceRef, requestId, model.label(), features,
+                        prediction, false, (System.nanoTime() - started) / 1000, Instant.now()));
+                out.add(new ProducerRecord<>(topics.results(), requestId,
+                        json.writeValueAsBytes(new StreamResult(requestId, prediction, model.label(), predictionId))));
+            }
+            catch (InvalidInputException | BadRequestException ex) {
+                out.add(deadLetter(request, ex.getMessage()));
+            }
+        }
+        audit.write(audited);
+        scored.increment(audited.size());
+        deadLettered.increment(requests.size() - audited.size());
+        return out;
+    }
+
+    private StreamRequest parse(ConsumerRecord<String, byte[]> request) {
+        if (request.value() == null || request.value().length == 0) {
+            throw new BadRequestException("the record has no value; expected a JSON object with request_id and features");
+        }
+        StreamRequest parsed;
+        try {
+            parsed = json.readValue(request.value(), StreamRequest.class);
+        }
+        catch (JacksonException ex) {
+            throw new BadRequestException("the value is not a JSON object of the form {\"request_id\": \"...\", "
+                    + "\"features\": [...]}: " + ex.getOriginalMessage());
+        }
+        if (parsed == null) {
+            throw new BadRequestException("the value is JSON null; expected an object with request_id and features");
+        }
+        return parsed;
+    }
+
+    private static String requestId(StreamRequest parsed, ConsumerRecord<String, byte[]> request) {
+        String id = parsed.requestId() != null ? parsed.requestId() : request.key();
+        if (id == null || id.isBlank()) {
+            throw new BadRequestException("request_id is missing (and the record has no key to use instead)");
+        }
+        if (id.length() > MAX_REQUEST_ID) {
+            throw new BadRequestException("request_id must be at most " + MAX_REQUEST_ID + " characters, got " + id.length());
+        }
+        return id;
+    }
+
+    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> request, String reason) {
+        var letter = new ProducerRecord<>(topics.deadLetter(), request.key(), request.value());
+        letter.headers().add(REASON, utf8(reason));
+        letter.headers().add(SOURCE_TOPIC, utf8(request.topic()));
+        letter.headers().add(SOURCE_PARTITION, utf8(Integer.toString(request.partition())));
+        letter.headers().add(SOURCE_OFFSET, utf8(Long.toString(request.offset())));
+        return letter;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A request that cannot be read: it goes to the dead-letter topic, never retried. */
+    static final class BadRequestException extends RuntimeException {
+
+        BadRequestException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A request on {@code scoring.requests}.
+     *
+     * @param requestId the caller's id; the record key is used when absent
+     * @param features an array in the model's feature order, or an object keyed by name
+     */
+    record StreamRequest(@JsonProperty("request_id") @Nullable String requestId,
+            @JsonProperty("features") @Nullable Object features) {
+    }
+
+    /**
+     * A result on {@code scoring.results}, keyed by request id.
+     *
+     * @param requestId the request's id
+     * @param prediction the predicted value
+     * @param modelVersion the version that scored it
+     * @param predictionId its id in the audit trail
+     */
+    record StreamResult(@JsonProperty("request_id") String requestId, @JsonProperty("prediction") double prediction,
+            @JsonProperty("model_version") String modelVersion, @JsonProperty("prediction_id") UUID predictionId) {
+    }
+}
