@@ -139,6 +139,9 @@ public final class TestServices {
                 "model-updates")) {
             properties.put("scorepipe.topics." + topic, "test." + topic + suffix);
         }
+        // contexts cached side by side must not share consumer groups, or they rebalance each other
+        properties.put("scorepipe.audit.group-id", "test-audit" + suffix);
+        properties.put("scorepipe.stream.group-id", "test-stream" + suffix);
         return properties;
     }
 

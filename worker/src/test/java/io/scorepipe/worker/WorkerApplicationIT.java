@@ -52,5 +52,9 @@ class WorkerApplicationIT {
                 .exchange((request, response) -> response.getStatusCode().value());
         assertThat(readiness).isEqualTo(200);
         assertThat(http.get().uri("/actuator/health").retrieve().body(String.class)).contains("\"version\":\"v1\"");
+        String metrics = http.get().uri("/actuator/prometheus").retrieve().body(String.class);
+        assertThat(metrics).contains("scorepipe_stream_scored_total", "scorepipe_stream_dead_lettered_total",
+                "scorepipe_audit_rows_written_total", "kafka_consumer_fetch_manager_records_lag_max",
+                "scorepipe_model_serving_version");
     }
 }

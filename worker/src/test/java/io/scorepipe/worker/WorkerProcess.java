@@ -1,0 +1,80 @@
+package io.scorepipe.worker;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged worker jar, run as a separate operating-system process, so a test can kill it the
+ * way production does (SIGKILL: no shutdown hooks, no commits).
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private WorkerProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts the worker with {@code properties} as command-line arguments. */
+    public static WorkerProcess start(String name, Map<String, Object> properties) {
+        String jar = System.getProperty("scorepipe.worker.jar");
+        if (jar == null || !new File(jar).isFile()) {
+            throw new IllegalStateException("the worker jar is not built (system property scorepipe.worker.jar = " + jar
+                    + "); run the tests with 'mvn verify', which packages it first");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "--sun-misc-unsafe-memory-access=allow", "-jar", jar));
+        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        command.add("--server.port=0");
+        try {
+            Path log = Files.createTempFile("worker-" + name + "-", ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new WorkerProcess(process, log);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Whether the log says the application started. */
+    public boolean started() {
+        return logText().contains("Started WorkerApplication");
+    }
+
+    /** SIGKILL: the process dies at once, mid-transaction, without any shutdown work. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public String logText() {
+        try {
+            return Files.readString(log);
+        }
+        catch (IOException ex) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        Files.deleteIfExists(log);
+    }
+}
