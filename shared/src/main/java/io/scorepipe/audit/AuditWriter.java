@@ -1,13 +1,19 @@
 package io.scorepipe.audit;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,6 +36,11 @@ public class AuditWriter {
                  AS t(id, source, source_ref, request_id, model_version, features, prediction, cache_hit,
                       latency_micros, created_at)
             ON CONFLICT DO NOTHING""";
+
+    private static final String COPY = """
+            COPY prediction_audit (prediction_id, source, source_ref, request_id, model_version, features, prediction,
+                                   cache_hit, latency_micros, created_at) FROM STDIN""";
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final JdbcTemplate jdbc;
 
@@ -85,6 +96,83 @@ public class AuditWriter {
                 statement.setArray(i + 1, arrays[i]);
             }
             return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Stores the records with {@code COPY}, the fastest way into PostgreSQL, for callers that do
+     * not expect duplicates (a batch chunk, a first delivery). When some record is already stored,
+     * COPY fails as a whole; then the records are written with {@link #write(List)}, which skips
+     * the stored ones. Inside a transaction, a savepoint keeps that failure from aborting it.
+     *
+     * @return how many rows were inserted
+     */
+    public int copy(List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        byte[] payload = copyPayload(records);
+        Integer inserted = jdbc.execute((ConnectionCallback<Integer>) connection -> {
+            Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
+            try {
+                long rows = connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn(COPY, new ByteArrayInputStream(payload));
+                if (savepoint != null) {
+                    connection.releaseSavepoint(savepoint);
+                }
+                return (int) rows;
+            }
+            catch (SQLException ex) {
+                if (!UNIQUE_VIOLATION.equals(ex.getSQLState())) {
+                    throw ex;
+                }
+                if (savepoint != null) {
+                    connection.rollback(savepoint);
+                }
+                return insert(connection, records);
+            }
+            catch (IOException ex) {
+                throw new SQLException("COPY into prediction_audit failed: " + ex.getMessage(), ex);
+            }
+        });
+        return inserted == null ? 0 : inserted;
+    }
+
+    private static byte[] copyPayload(List<AuditRecord> records) {
+        StringBuilder text = new StringBuilder(records.size() * 320);
+        for (AuditRecord record : records) {
+            text.append(record.predictionId()).append('\t')
+                    .append(record.source().wire()).append('\t');
+            copyText(text, record.sourceRef());
+            text.append('\t');
+            copyText(text, record.requestId());
+            text.append('\t');
+            copyText(text, record.modelVersion());
+            text.append('\t').append(arrayLiteral(record.features()))
+                    .append('\t').append(record.prediction())
+                    .append('\t').append(record.cacheHit() ? 't' : 'f')
+                    .append('\t').append(record.latencyMicros())
+                    .append('\t').append(record.createdAt())
+                    .append('\n');
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** COPY's text format: \N for null; backslash, tab and line breaks escaped. */
+    private static void copyText(StringBuilder text, @Nullable String value) {
+        if (value == null) {
+            text.append("\\N");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> text.append("\\\\");
+                case '\t' -> text.append("\\t");
+                case '\n' -> text.append("\\n");
+                case '\r' -> text.append("\\r");
+                default -> text.append(c);
+            }
         }
     }
 

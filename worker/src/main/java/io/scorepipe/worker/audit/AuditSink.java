@@ -45,7 +45,7 @@ class AuditSink {
                 records.add(event.value());
             }
         }
-        int inserted = writer.write(records);
+        int inserted = writer.copy(records);
         written.increment(inserted);
         duplicates.increment(records.size() - inserted);
     }
