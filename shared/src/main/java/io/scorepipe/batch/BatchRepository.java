@@ -1,0 +1,139 @@
+package io.scorepipe.batch;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The {@code batches} table. State changes are single conditional statements, so two workers
+ * racing for the same batch cannot both win. Thread-safe; joins the caller's transaction.
+ */
+public class BatchRepository {
+
+    private final JdbcClient jdbc;
+
+    public BatchRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Registers a batch the api has stored in the inbox. */
+    public void createUploaded(UUID id, String fileName, boolean rescore) {
+        jdbc.sql("INSERT INTO batches (id, file_name, status, rescore) VALUES (?, ?, 'uploaded', ?)")
+                .params(id, fileName, rescore).update();
+    }
+
+    /**
+     * Records a claimed file: a new row for a folder drop, the existing row for an upload.
+     *
+     * @return the batch, now queued
+     */
+    public Batch queue(UUID id, String fileName, String sha256, String inputPath) {
+        jdbc.sql("""
+                INSERT INTO batches (id, file_name, status, sha256, input_path) VALUES (?, ?, 'queued', ?, ?)
+                ON CONFLICT (id) DO UPDATE SET status = 'queued', sha256 = excluded.sha256, input_path = excluded.input_path
+                WHERE batches.status = 'uploaded'""").params(id, fileName, sha256, inputPath).update();
+        return find(id).orElseThrow();
+    }
+
+    /** The latest completed batch with this content, other than {@code except}. */
+    public Optional<Batch> completedWithContent(String sha256, UUID except) {
+        return jdbc.sql("SELECT * FROM batches WHERE sha256 = ? AND status = 'completed' AND id <> ? "
+                + "ORDER BY finished_at DESC LIMIT 1").params(sha256, except).query(BatchRepository::map).optional();
+    }
+
+    public void markDuplicate(UUID id, Batch original) {
+        jdbc.sql("""
+                UPDATE batches SET status = 'duplicate', duplicate_of = ?, results_path = ?, rejects_path = ?,
+                       model_version = ?, rows_total = ?, rows_scored = ?, rows_rejected = ?, finished_at = now()
+                WHERE id = ?""").params(original.id(), original.resultsPath(), original.rejectsPath(),
+                original.modelVersion(), original.rowsTotal(), original.rowsScored(), original.rowsRejected(), id).update();
+    }
+
+    /** Takes a queued batch for {@code owner}; false when another worker took it first. */
+    public boolean claimQueued(UUID id, String owner) {
+        return jdbc.sql("""
+                UPDATE batches SET status = 'running', owner = ?, heartbeat = now(), started_at = coalesce(started_at, now())
+                WHERE id = ? AND status = 'queued'""").params(owner, id).update() == 1;
+    }
+
+    /**
+     * Takes over batches whose runner stopped beating (it died), and queued batches nobody took
+     * within {@code staleAfter} (their event was lost).
+     *
+     * @return the ids now owned by {@code owner}
+     */
+    public List<UUID> claimAbandoned(String owner, Duration staleAfter) {
+        return jdbc.sql("""
+                UPDATE batches SET status = 'running', owner = ?, heartbeat = now(), started_at = coalesce(started_at, now())
+                WHERE id IN (SELECT id FROM batches
+                             WHERE status IN ('queued', 'running')
+                               AND coalesce(heartbeat, created_at) < now() - make_interval(secs => ?)
+                             FOR UPDATE SKIP LOCKED)
+                RETURNING id""").params(owner, (double) staleAfter.toMillis() / 1000).query(UUID.class).list();
+    }
+
+    /** Keeps {@code owner}'s running batches from looking abandoned. */
+    public void heartbeat(String owner) {
+        jdbc.sql("UPDATE batches SET heartbeat = now() WHERE owner = ? AND status = 'running'").param(owner).update();
+    }
+
+    public void started(UUID id, String modelVersion, long rowsTotal) {
+        jdbc.sql("UPDATE batches SET model_version = ?, rows_total = ?, heartbeat = now() WHERE id = ?")
+                .params(modelVersion, rowsTotal, id).update();
+    }
+
+    /**
+     * Adds a chunk's counts; runs in the chunk's transaction, so a rolled-back chunk never counts.
+     *
+     * @return the batch's rejected rows so far, this chunk's included
+     */
+    public long progress(UUID id, long scored, long rejected) {
+        return jdbc.sql("UPDATE batches SET rows_scored = rows_scored + ?, rows_rejected = rows_rejected + ?, "
+                + "heartbeat = now() WHERE id = ? RETURNING rows_rejected").params(scored, rejected, id)
+                .query(Long.class).single();
+    }
+
+    public void completed(UUID id, String resultsPath, String rejectsPath, String archivedInput) {
+        jdbc.sql("""
+                UPDATE batches SET status = 'completed', results_path = ?, rejects_path = ?, input_path = ?,
+                       finished_at = now(), error = NULL
+                WHERE id = ?""").params(resultsPath, rejectsPath, archivedInput, id).update();
+    }
+
+    public void failed(UUID id, String error) {
+        jdbc.sql("UPDATE batches SET status = 'failed', error = ?, finished_at = now() WHERE id = ?")
+                .params(error, id).update();
+    }
+
+    public Optional<Batch> find(UUID id) {
+        return jdbc.sql("SELECT * FROM batches WHERE id = ?").param(id).query(BatchRepository::map).optional();
+    }
+
+    /** The most recent batches, newest first. */
+    public List<Batch> recent(int limit) {
+        return jdbc.sql("SELECT * FROM batches ORDER BY created_at DESC LIMIT ?").param(limit)
+                .query(BatchRepository::map).list();
+    }
+
+    private static Batch map(ResultSet rs, int row) throws SQLException {
+        return new Batch(rs.getObject("id", UUID.class), rs.getString("file_name"),
+                BatchStatus.fromDb(rs.getString("status")), rs.getString("sha256"), rs.getBoolean("rescore"),
+                rs.getObject("duplicate_of", UUID.class), rs.getString("input_path"), rs.getString("results_path"),
+                rs.getString("rejects_path"), rs.getString("model_version"), (Long) rs.getObject("rows_total"),
+                rs.getLong("rows_scored"), rs.getLong("rows_rejected"), rs.getString("error"),
+                rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("started_at")),
+                instant(rs.getTimestamp("finished_at")));
+    }
+
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,86 @@
+package io.scorepipe.worker.batch;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.DataFolders;
+
+/**
+ * Joins the partitions' part files, in order, under the header into the results and rejects
+ * files (written next to their final place, then moved there atomically), marks the batch
+ * completed and archives the input. Safe to run again after a crash: it rebuilds the same files.
+ */
+class AssembleTasklet implements Tasklet {
+
+    private final DataFolders folders;
+    private final BatchRepository batches;
+    private final int partitions;
+
+    AssembleTasklet(DataFolders folders, BatchRepository batches, int partitions) {
+        this.folders = folders;
+        this.batches = batches;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) throws Exception {
+        var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
+        ExecutionContext job = chunk.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
+        String batchId = parameters.getString(ScoreFileJobConfiguration.BATCH_ID);
+        Path parts = ScoreFileJobConfiguration.partsFolder(folders, batchId);
+        String header = job.getString(ScoreFileJobConfiguration.HEADER);
+        String cleanHeader = header.startsWith("\uFEFF") ? header.substring(1) : header;
+        Path results = Path.of(job.getString(ScoreFileJobConfiguration.RESULTS_FILE));
+        Path rejects = Path.of(job.getString(ScoreFileJobConfiguration.REJECTS_FILE));
+        join(parts, "results-", cleanHeader + ",prediction,model_version", results);
+        join(parts, "rejects-", "line,reason,raw", rejects);
+
+        Path input = Path.of(parameters.getString(ScoreFileJobConfiguration.INPUT_FILE));
+        Path archived = folders.archive().resolve(input.getFileName());
+        if (Files.exists(input)) {
+            Files.move(input, archived, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        batches.completed(UUID.fromString(batchId), results.toString(), rejects.toString(), archived.toString());
+        deleteTree(parts);
+        return RepeatStatus.FINISHED;
+    }
+
+    private void join(Path parts, String prefix, String header, Path target) throws IOException {
+        Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            out.write((header + "\n").getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < partitions; i++) {
+                Path part = parts.resolve(prefix + i + ".part");
+                if (Files.exists(part)) {
+                    Files.copy(part, out);
+                }
+            }
+        }
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

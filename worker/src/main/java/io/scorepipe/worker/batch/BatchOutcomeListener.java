@@ -1,0 +1,47 @@
+package io.scorepipe.worker.batch;
+
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+
+import io.scorepipe.batch.BatchRepository;
+
+/** Records a failed job's reason on its batch, in words a person can act on. */
+class BatchOutcomeListener implements JobExecutionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchOutcomeListener.class);
+
+    private final BatchRepository batches;
+
+    BatchOutcomeListener(BatchRepository batches) {
+        this.batches = batches;
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        if (execution.getStatus() != BatchStatus.FAILED) {
+            return;
+        }
+        // the partitions' own failures say what went wrong; the manager step only says that one did
+        String reason = execution.getStepExecutions().stream().flatMap(step -> step.getFailureExceptions().stream())
+                .filter(ex -> !ex.getClass().getSimpleName().equals("JobExecutionException"))
+                .map(BatchOutcomeListener::rootMessage).findFirst()
+                .orElseGet(() -> execution.getAllFailureExceptions().stream().map(BatchOutcomeListener::rootMessage)
+                        .findFirst().orElse(execution.getExitStatus().getExitDescription()));
+        UUID batchId = UUID.fromString(execution.getJobParameters().getString(ScoreFileJobConfiguration.BATCH_ID));
+        batches.failed(batchId, reason);
+        log.warn("Batch {} failed: {}", batchId, reason);
+    }
+
+    private static String rootMessage(Throwable ex) {
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

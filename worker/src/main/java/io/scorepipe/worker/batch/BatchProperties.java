@@ -1,0 +1,27 @@
+package io.scorepipe.worker.batch;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Bulk CSV scoring ({@code scorepipe.batch.*}).
+ *
+ * @param pollInterval how often the inbox is looked at
+ * @param settle how long a file's size and time must stay unchanged before it is taken as complete
+ * @param chunkSize lines per transaction
+ * @param partitions parts a file is split into, scored in parallel
+ * @param skipLimitPercent share of rejected lines, per part, over which the job fails
+ * @param staleAfter a running batch whose worker has not beaten for this long is taken over
+ * @param heartbeat how often a worker marks its running batches as alive
+ * @param concurrentJobs files one worker scores at the same time
+ * @param groupId consumer group of the batch events
+ */
+@ConfigurationProperties("scorepipe.batch")
+public record BatchProperties(@DefaultValue("1s") Duration pollInterval, @DefaultValue("1s") Duration settle,
+        @DefaultValue("2000") int chunkSize, @DefaultValue("2") int partitions,
+        @DefaultValue("1.0") double skipLimitPercent, @DefaultValue("30s") Duration staleAfter,
+        @DefaultValue("5s") Duration heartbeat, @DefaultValue("2") int concurrentJobs,
+        @DefaultValue("scorepipe-batch") String groupId) {
+}

@@ -1,0 +1,42 @@
+package io.scorepipe.worker.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.scorepipe.scoring.FeatureSchema;
+
+/**
+ * How a CSV header maps to a model: the column of each feature, in schema order. Extra columns
+ * (ids, for example) are allowed and pass through to the results.
+ *
+ * @param columns the header's column names
+ * @param featureColumns for each schema feature, its column index
+ */
+record FileLayout(List<String> columns, int[] featureColumns) {
+
+    /**
+     * @throws IllegalArgumentException when the header lacks features or names a column twice
+     */
+    static FileLayout of(String header, FeatureSchema schema) {
+        String text = header.startsWith("\uFEFF") ? header.substring(1) : header;
+        List<String> columns = Csv.split(text).stream().map(String::strip).toList();
+        List<String> missing = new ArrayList<>();
+        int[] featureColumns = new int[schema.size()];
+        for (int i = 0; i < schema.size(); i++) {
+            String name = schema.names().get(i);
+            featureColumns[i] = columns.indexOf(name);
+            if (featureColumns[i] < 0) {
+                missing.add(name);
+            }
+            else if (columns.lastIndexOf(name) != featureColumns[i]) {
+                throw new IllegalArgumentException("the header names column '" + name + "' twice");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the header " + columns + " lacks the model's feature"
+                    + (missing.size() > 1 ? "s " : " ") + missing + "; expected columns " + schema.names()
+                    + " in any order, other columns allowed");
+        }
+        return new FileLayout(columns, featureColumns);
+    }
+}

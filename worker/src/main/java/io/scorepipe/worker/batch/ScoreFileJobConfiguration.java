@@ -1,0 +1,146 @@
+package io.scorepipe.worker.batch;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.file.FlatFileItemReader;
+import org.springframework.batch.infrastructure.item.file.builder.FlatFileItemReaderBuilder;
+import org.springframework.batch.infrastructure.item.file.separator.SimpleRecordSeparatorPolicy;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.DataFolders;
+
+/**
+ * The job {@code scoreFile}: {@code prepare} checks the header against the pinned model and counts
+ * the lines; {@code score} scores line ranges in parallel partitions, each into its own part
+ * files; {@code assemble} joins the parts in input order into the results and rejects files.
+ * Every step is restartable from its last committed chunk.
+ */
+@Configuration(proxyBeanMethods = false)
+class ScoreFileJobConfiguration {
+
+    static final String JOB = "scoreFile";
+    static final String BATCH_ID = "batch.id";
+    static final String INPUT_FILE = "input.file";
+    static final String FILE_NAME = "file.name";
+    static final String MODEL_VERSION = "model.version";
+    static final String DATA_LINES = "data.lines";
+    static final String HEADER = "header";
+    static final String RESULTS_FILE = "results.file";
+    static final String REJECTS_FILE = "rejects.file";
+
+    @Bean
+    Job scoreFileJob(JobRepository jobs, Step prepareStep, Step scoreStep, Step assembleStep, BatchRepository batches) {
+        return new JobBuilder(JOB, jobs).start(prepareStep).next(scoreStep).next(assembleStep)
+                .listener(new BatchOutcomeListener(batches)).build();
+    }
+
+    @Bean
+    Step prepareStep(JobRepository jobs, PlatformTransactionManager transactions, ModelPins models,
+            BatchRepository batches, DataFolders folders) {
+        return new StepBuilder("prepare", jobs).tasklet((contribution, chunk) -> {
+            var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
+            String version = parameters.getString(MODEL_VERSION);
+            FilePlan plan = FilePlan.of(Path.of(parameters.getString(INPUT_FILE)));
+            FileLayout.of(plan.header(), models.scorer(version).schema()); // fails the job at once on a bad header
+            var context = chunk.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
+            context.putString(HEADER, plan.header());
+            context.putLong(DATA_LINES, plan.dataLines());
+            // named once, here, so that a restarted job writes to the same files
+            String stem = stem(parameters.getString(FILE_NAME));
+            String suffix = Files.exists(folders.outbox().resolve(stem + ".scored.csv"))
+                    ? "." + parameters.getString(BATCH_ID).substring(0, 8) : "";
+            context.putString(RESULTS_FILE, folders.outbox().resolve(stem + suffix + ".scored.csv").toString());
+            context.putString(REJECTS_FILE, folders.rejects().resolve(stem + suffix + ".rejects.csv").toString());
+            batches.started(UUID.fromString(parameters.getString(BATCH_ID)), version, plan.dataLines());
+            return RepeatStatus.FINISHED;
+        }, transactions).build();
+    }
+
+    @Bean
+    Step scoreStep(JobRepository jobs, LinePartitioner linePartitioner, Step scorePartStep, BatchProperties properties) {
+        return new StepBuilder("score", jobs).partitioner("scorePart", linePartitioner).step(scorePartStep)
+                .gridSize(properties.partitions())
+                .taskExecutor(new SimpleAsyncTaskExecutor("score-part-")).build();
+    }
+
+    @Bean
+    @JobScope
+    LinePartitioner linePartitioner(@Value("#{jobExecutionContext['" + DATA_LINES + "']}") Long dataLines) {
+        return new LinePartitioner(dataLines);
+    }
+
+    @Bean
+    Step scorePartStep(JobRepository jobs, PlatformTransactionManager transactions, BatchProperties properties,
+            FlatFileItemReader<Lines.Raw> partReader, LineScorer partScorer, ScoredLineWriter partWriter) {
+        return new StepBuilder("scorePart", jobs).<Lines.Raw, Lines.Outcome>chunk(properties.chunkSize())
+                .transactionManager(transactions).reader(partReader).processor(partScorer).writer(partWriter)
+                .stream(partWriter).build();
+    }
+
+    @Bean
+    @StepScope
+    FlatFileItemReader<Lines.Raw> partReader(@Value("#{jobParameters['" + INPUT_FILE + "']}") String input,
+            @Value("#{stepExecutionContext['" + LinePartitioner.FIRST_LINE + "']}") Long firstLine,
+            @Value("#{stepExecutionContext['" + LinePartitioner.LINES + "']}") Long lines) {
+        return new FlatFileItemReaderBuilder<Lines.Raw>().name("lines").resource(new FileSystemResource(input))
+                .encoding(StandardCharsets.UTF_8.name()).linesToSkip((int) (firstLine - 1)).maxItemCount(lines.intValue())
+                // every physical line is one record, and none is a comment: line numbers stay true
+                .recordSeparatorPolicy(new SimpleRecordSeparatorPolicy()).comments(new String[0])
+                .lineMapper((text, number) -> new Lines.Raw(number, text)).saveState(true).build();
+    }
+
+    @Bean
+    @StepScope
+    LineScorer partScorer(ModelPins models, @Value("#{jobParameters['" + MODEL_VERSION + "']}") String version,
+            @Value("#{jobExecutionContext['" + HEADER + "']}") String header) {
+        var scorer = models.scorer(version);
+        return new LineScorer(scorer, FileLayout.of(header, scorer.schema()));
+    }
+
+    @Bean
+    @StepScope
+    ScoredLineWriter partWriter(DataFolders folders, AuditWriter audit, BatchRepository batches, BatchProperties properties,
+            @Value("#{jobParameters['" + BATCH_ID + "']}") String batchId,
+            @Value("#{jobParameters['" + MODEL_VERSION + "']}") String version,
+            @Value("#{jobExecutionContext['" + DATA_LINES + "']}") Long fileLines,
+            @Value("#{stepExecutionContext['" + LinePartitioner.INDEX + "']}") Integer index) throws Exception {
+        Path parts = Files.createDirectories(partsFolder(folders, batchId));
+        return new ScoredLineWriter(parts.resolve("results-" + index + ".part"), parts.resolve("rejects-" + index + ".part"),
+                audit, batches, UUID.fromString(batchId), version, fileLines, properties.skipLimitPercent());
+    }
+
+    @Bean
+    Step assembleStep(JobRepository jobs, PlatformTransactionManager transactions, DataFolders folders,
+            BatchRepository batches, BatchProperties properties) {
+        return new StepBuilder("assemble", jobs).tasklet(new AssembleTasklet(folders, batches, properties.partitions()),
+                transactions).build();
+    }
+
+    static String stem(String fileName) {
+        return fileName.toLowerCase(Locale.ROOT).endsWith(".csv") ? fileName.substring(0, fileName.length() - 4)
+                : fileName;
+    }
+
+    static Path partsFolder(DataFolders folders, String batchId) {
+        return folders.processing().resolve(".parts").resolve(batchId);
+    }
+}

@@ -1,0 +1,102 @@
+package io.scorepipe.worker.batch;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamWriter;
+import org.springframework.batch.infrastructure.item.file.FlatFileItemWriter;
+import org.springframework.batch.infrastructure.item.file.builder.FlatFileItemWriterBuilder;
+import org.springframework.core.io.FileSystemResource;
+
+import io.scorepipe.audit.AuditRecord;
+import io.scorepipe.audit.AuditSource;
+import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.batch.BatchRepository;
+
+/**
+ * Writes one partition's chunk: scored lines to its part of the results file and to the audit
+ * table, rejected lines to its part of the rejects file, and the batch's progress counters, all
+ * within the chunk's transaction. The part files are written when the transaction commits and
+ * cut back to the last committed chunk on restart, so a resumed job repeats nothing.
+ */
+class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
+
+    private final FlatFileItemWriter<String> results;
+    private final FlatFileItemWriter<String> rejects;
+    private final AuditWriter audit;
+    private final BatchRepository batches;
+    private final UUID batchId;
+    private final String modelVersion;
+    private final long fileLines;
+    private final double skipLimitPercent;
+
+    ScoredLineWriter(Path resultsPart, Path rejectsPart, AuditWriter audit, BatchRepository batches, UUID batchId,
+            String modelVersion, long fileLines, double skipLimitPercent) {
+        this.results = part("results", resultsPart);
+        this.rejects = part("rejects", rejectsPart);
+        this.audit = audit;
+        this.batches = batches;
+        this.batchId = batchId;
+        this.modelVersion = modelVersion;
+        this.fileLines = fileLines;
+        this.skipLimitPercent = skipLimitPercent;
+    }
+
+    private static FlatFileItemWriter<String> part(String name, Path path) {
+        return new FlatFileItemWriterBuilder<String>().name(name).resource(new FileSystemResource(path))
+                .lineAggregator(line -> line).encoding(StandardCharsets.UTF_8.name()).transactional(true).saveState(true)
+                .build();
+    }
+
+    @Override
+    public void write(Chunk<? extends Lines.Outcome> chunk) throws Exception {
+        List<String> scoredLines = new ArrayList<>(chunk.size());
+        List<String> rejectedLines = new ArrayList<>(0);
+        List<AuditRecord> records = new ArrayList<>(chunk.size());
+        Instant now = Instant.now();
+        for (Lines.Outcome line : chunk) {
+            if (line.isScored()) {
+                scoredLines.add(line.text() + "," + line.prediction() + "," + modelVersion);
+                String sourceRef = batchId + ":" + line.number();
+                records.add(new AuditRecord(UUID.nameUUIDFromBytes(("batch:" + sourceRef).getBytes(StandardCharsets.UTF_8)),
+                        AuditSource.BATCH, sourceRef, null, modelVersion, line.features(), line.prediction(), false, 0, now));
+            }
+            else {
+                rejectedLines.add(line.number() + "," + Csv.quote(line.rejection()) + "," + Csv.quote(line.text()));
+            }
+        }
+        audit.copy(records);
+        results.write(new Chunk<>(scoredLines));
+        rejects.write(new Chunk<>(rejectedLines));
+        // the limit is the whole file's: the counter in the batches table adds up every partition
+        long rejectedSoFar = batches.progress(batchId, scoredLines.size(), rejectedLines.size());
+        long limit = (long) Math.ceil(fileLines * skipLimitPercent / 100.0);
+        if (rejectedSoFar > limit) {
+            throw new SkipLimitExceededException(rejectedSoFar, fileLines, skipLimitPercent);
+        }
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        results.open(context);
+        rejects.open(context);
+    }
+
+    @Override
+    public void update(ExecutionContext context) {
+        results.update(context);
+        rejects.update(context);
+    }
+
+    @Override
+    public void close() {
+        results.close();
+        rejects.close();
+    }
+}

@@ -1,0 +1,198 @@
+package io.scorepipe.worker.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.scorepipe.batch.Batch;
+import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.BatchStatus;
+import io.scorepipe.batch.DataFolders;
+import io.scorepipe.registry.ServingModel;
+import io.scorepipe.scoring.BundledSample;
+import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.testing.TestServices;
+
+/** CSV files dropped into the inbox, scored by the scoreFile job, against real PostgreSQL and Kafka. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ScoreFileIT {
+
+    static final BundledSample SAMPLE = BundledSample.diabetes();
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) throws IOException {
+        dataDir = Files.createTempDirectory("scorepipe-data");
+        Map<String, Object> properties = new HashMap<>(TestServices.springProperties("batch"));
+        properties.put("scorepipe.data-dir", dataDir.toString());
+        properties.put("scorepipe.batch.poll-interval", "200ms");
+        properties.put("scorepipe.batch.settle", "300ms");
+        properties.put("scorepipe.batch.chunk-size", "100");
+        properties.put("scorepipe.batch.group-id", TestServices.uniqueName("batch"));
+        properties.forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @Autowired
+    DataFolders folders;
+
+    @Autowired
+    BatchRepository batches;
+
+    @Autowired
+    ServingModel serving;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void theBundledSampleWithAnIdColumnIsScoredInInputOrder() throws Exception {
+        // given the sample with a patient id first and the features in another order
+        List<String> lines = new ArrayList<>();
+        List<String> names = new ArrayList<>(SAMPLE.schema().names());
+        Collections.reverse(names);
+        lines.add("patient_id," + String.join(",", names));
+        for (int i = 0; i < SAMPLE.rows().size(); i++) {
+            double[] f = SAMPLE.rows().get(i).features();
+            StringBuilder line = new StringBuilder("p-" + i);
+            for (int j = f.length - 1; j >= 0; j--) {
+                line.append(',').append(f[j]);
+            }
+            lines.add(line.toString());
+        }
+
+        // when
+        Batch batch = dropAndAwait("sample-" + UUID.randomUUID() + ".csv", lines);
+
+        // then
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        List<String> results = Files.readAllLines(Path.of(batch.resultsPath()));
+        assertThat(results.getFirst()).isEqualTo(lines.getFirst() + ",prediction,model_version");
+        assertThat(results).hasSize(443);
+        String version = serving.require().label();
+        for (int i = 0; i < 442; i++) {
+            String[] cells = results.get(i + 1).split(",");
+            assertThat(cells[0]).isEqualTo("p-" + i);
+            LabelledRow row = SAMPLE.rows().get(i);
+            assertThat(Double.parseDouble(cells[11])).isEqualTo(serving.require().scorer().score(row.features()));
+            assertThat(cells[12]).isEqualTo(version);
+        }
+        assertThat(auditRows(batch)).isEqualTo(442);
+        assertThat(batch.rowsTotal()).isEqualTo(442L);
+        assertThat(batch.rowsScored()).isEqualTo(442L);
+        assertThat(Files.readAllLines(Path.of(batch.rejectsPath()))).containsExactly("line,reason,raw");
+    }
+
+    @Test
+    void badLinesGoToTheRejectsFileWithTheirReasonAndTheRestIsScored() throws Exception {
+        List<String> lines = sampleLines(400);
+        lines.set(10, "0.1,0.2,abc,0,0,0,0,0,0,0");
+        lines.set(100, "0.1,0.2,NaN,0,0,0,0,0,0,0");
+        lines.set(200, "0.1,0.2");
+
+        Batch batch = dropAndAwait("mixed-" + UUID.randomUUID() + ".csv", lines);
+
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(Files.readAllLines(Path.of(batch.resultsPath()))).hasSize(1 + 397);
+        List<String> rejects = Files.readAllLines(Path.of(batch.rejectsPath()));
+        assertThat(rejects).hasSize(4);
+        assertThat(rejects.get(1)).startsWith("11,").contains("feature 'bmi' must be a finite decimal number, got 'abc'");
+        assertThat(rejects.get(2)).startsWith("101,").contains("feature 'bmi'");
+        assertThat(rejects.get(3)).startsWith("201,").contains("expected 10 columns, got 2");
+        assertThat(auditRows(batch)).isEqualTo(397);
+        assertThat(batch.rowsRejected()).isEqualTo(3);
+    }
+
+    @Test
+    void aMostlyGarbageFileFailsOnTheSkipLimit() throws Exception {
+        List<String> lines = sampleLines(200);
+        for (int i = 1; i < lines.size(); i += 3) {
+            lines.set(i, "garbage");
+        }
+
+        Batch batch = dropAndAwait("garbage-" + UUID.randomUUID() + ".csv", lines);
+
+        assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
+        assertThat(batch.error()).contains("over the skip limit of 1.0%");
+    }
+
+    @Test
+    void aHeaderThatDoesNotFitTheModelFailsAtOnceWithTheReason() throws Exception {
+        List<String> lines = sampleLines(20);
+        lines.set(0, lines.getFirst().replace("bmi", "weight"));
+
+        Batch batch = dropAndAwait("header-" + UUID.randomUUID() + ".csv", lines);
+
+        assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
+        assertThat(batch.error()).contains("lacks the model's feature [bmi]");
+        assertThat(auditRows(batch)).isZero();
+    }
+
+    @Test
+    void theSameFileDroppedTwiceIsScoredOnce() throws Exception {
+        List<String> lines = sampleLines(50);
+        String name = "twice-" + UUID.randomUUID() + ".csv";
+        Batch first = dropAndAwait(name, lines);
+
+        Batch second = dropAndAwait(name, lines);
+
+        assertThat(first.status()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(second.status()).isEqualTo(BatchStatus.DUPLICATE);
+        assertThat(second.duplicateOf()).isEqualTo(first.id());
+        assertThat(second.resultsPath()).isEqualTo(first.resultsPath());
+        assertThat(jdbc.sql("SELECT count(*) FROM prediction_audit WHERE source_ref LIKE ?")
+                .param(second.id() + ":%").query(Integer.class).single()).isZero();
+    }
+
+    private Batch dropAndAwait(String name, List<String> lines) throws IOException {
+        Path part = folders.inbox().resolve(name + ".part");
+        Files.write(part, lines, StandardCharsets.UTF_8);
+        Files.move(part, folders.inbox().resolve(name));
+        String fileName = DataFolders.sanitize(name);
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches.recent(50).stream()
+                .anyMatch(b -> b.fileName().equals(fileName) && b.finishedAt() != null && !claimedEarlier(b, name)));
+        return batches.recent(50).stream().filter(b -> b.fileName().equals(fileName) && b.finishedAt() != null)
+                .findFirst().orElseThrow();
+    }
+
+    private boolean claimedEarlier(Batch batch, String name) {
+        // a second drop of the same name must wait for its own batch, not see the first one
+        return Files.exists(folders.inbox().resolve(name));
+    }
+
+    private int auditRows(Batch batch) {
+        return jdbc.sql("SELECT count(*) FROM prediction_audit WHERE source = 'batch' AND source_ref LIKE ?")
+                .param(batch.id() + ":%").query(Integer.class).single();
+    }
+
+    static List<String> sampleLines(int rows) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.join(",", SAMPLE.schema().names()));
+        for (int i = 0; i < rows; i++) {
+            double[] f = SAMPLE.rows().get(i % SAMPLE.rows().size()).features();
+            StringBuilder line = new StringBuilder();
+            for (int j = 0; j < f.length; j++) {
+                line.append(j == 0 ? "" : ",").append(f[j]);
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+}
