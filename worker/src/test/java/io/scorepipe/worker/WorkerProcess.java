@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged worker jar, run as a separate operating-system process, so a test can kill it the
- * way production does (SIGKILL: no shutdown hooks, no commits).
+ * A packaged application jar (the worker's, or the api's for end-to-end tests), run as a separate
+ * operating-system process, so a test can kill it the way production does (SIGKILL: no shutdown
+ * hooks, no commits).
  */
 public final class WorkerProcess implements AutoCloseable {
 
@@ -27,15 +28,26 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts the worker with {@code properties} as command-line arguments. */
     public static WorkerProcess start(String name, Map<String, Object> properties) {
-        String jar = System.getProperty("scorepipe.worker.jar");
+        return start("scorepipe.worker.jar", name, properties);
+    }
+
+    /** Starts the api jar with {@code properties} as command-line arguments. */
+    public static WorkerProcess startApi(String name, Map<String, Object> properties) {
+        return start("scorepipe.api.jar", name, properties);
+    }
+
+    private static WorkerProcess start(String jarProperty, String name, Map<String, Object> properties) {
+        String jar = System.getProperty(jarProperty);
         if (jar == null || !new File(jar).isFile()) {
-            throw new IllegalStateException("the worker jar is not built (system property scorepipe.worker.jar = " + jar
-                    + "); run the tests with 'mvn verify', which packages it first");
+            throw new IllegalStateException("the jar is not built (system property " + jarProperty + " = " + jar
+                    + "); run the tests with 'mvn verify' from the project root, which packages it first");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "--sun-misc-unsafe-memory-access=allow", "-jar", jar));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-        command.add("--server.port=0");
+        if (!properties.containsKey("server.port")) {
+            command.add("--server.port=0");
+        }
         try {
             Path log = Files.createTempFile("worker-" + name + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -48,7 +60,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Whether the log says the application started. */
     public boolean started() {
-        return logText().contains("Started WorkerApplication");
+        return logText().contains("Started WorkerApplication") || logText().contains("Started ApiApplication");
     }
 
     /** SIGKILL: the process dies at once, mid-transaction, without any shutdown work. */

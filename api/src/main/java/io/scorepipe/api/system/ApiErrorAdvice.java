@@ -18,6 +18,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import io.scorepipe.api.batch.BatchNotReadyException;
+import io.scorepipe.api.batch.UnknownBatchException;
+import io.scorepipe.api.batch.UploadTooLargeException;
 import io.scorepipe.api.predict.AuditUnavailableException;
 import io.scorepipe.registry.UnknownModelVersionException;
 import io.scorepipe.scoring.InvalidInputException;
@@ -59,6 +62,21 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnknownModelVersionException.class)
     ProblemDetail unknownVersion(UnknownModelVersionException ex) {
         return problem(HttpStatus.NOT_FOUND, "Unknown model version", ex.getMessage());
+    }
+
+    @ExceptionHandler(UnknownBatchException.class)
+    ProblemDetail unknownBatch(UnknownBatchException ex) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown batch", ex.getMessage());
+    }
+
+    @ExceptionHandler(BatchNotReadyException.class)
+    ProblemDetail batchNotReady(BatchNotReadyException ex) {
+        return problem(HttpStatus.CONFLICT, "Batch not ready", ex.getMessage());
+    }
+
+    @ExceptionHandler(UploadTooLargeException.class)
+    ProblemDetail uploadTooLarge(UploadTooLargeException ex) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", ex.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

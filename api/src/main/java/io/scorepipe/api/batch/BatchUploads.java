@@ -1,0 +1,67 @@
+package io.scorepipe.api.batch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.DataFolders;
+
+/**
+ * Streams an upload into the inbox, never holding the file in memory: first under a hidden
+ * {@code .part} name the watcher ignores, then, once complete and registered, renamed atomically
+ * to its inbox name, which carries the batch id so the worker continues the same batch.
+ */
+class BatchUploads {
+
+    private final DataFolders folders;
+    private final BatchRepository batches;
+    private final long maxBytes;
+
+    BatchUploads(DataFolders folders, BatchRepository batches, UploadProperties properties) {
+        this.folders = folders;
+        this.batches = batches;
+        this.maxBytes = properties.maxSize().toBytes();
+    }
+
+    /**
+     * @return the new batch's id
+     * @throws UploadTooLargeException past the size limit
+     */
+    UUID store(InputStream body, @Nullable String requestedName, boolean rescore) throws IOException {
+        UUID id = UUID.randomUUID();
+        String name = DataFolders.sanitize(requestedName);
+        Path part = DataFolders.inside(folders.inbox(), "." + id + ".part");
+        try {
+            copyLimited(body, part);
+            batches.createUploaded(id, name, rescore);
+            Files.move(part, DataFolders.inside(folders.inbox(), DataFolders.uploadedName(id, name)),
+                    StandardCopyOption.ATOMIC_MOVE);
+            return id;
+        }
+        finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private void copyLimited(InputStream body, Path target) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long written = 0;
+        try (OutputStream out = Files.newOutputStream(target)) {
+            int n;
+            while ((n = body.read(buffer)) >= 0) {
+                written += n;
+                if (written > maxBytes) {
+                    throw new UploadTooLargeException(maxBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+}

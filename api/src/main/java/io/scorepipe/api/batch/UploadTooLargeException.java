@@ -1,0 +1,9 @@
+package io.scorepipe.api.batch;
+
+/** An upload passed the size limit; what was stored of it has been removed. */
+public class UploadTooLargeException extends RuntimeException {
+
+    UploadTooLargeException(long limit) {
+        super("the upload is larger than the limit of " + limit + " bytes");
+    }
+}

@@ -1,0 +1,120 @@
+package io.scorepipe.worker.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.scorepipe.testing.TestServices;
+import io.scorepipe.worker.WorkerProcess;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The batch API end to end: the api jar runs as its own process on the same database, topics
+ * and data folder as this worker; a CSV uploaded to it is scored here and downloaded from it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BatchApiIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Map<String, Object> PROPERTIES = new HashMap<>();
+    static Path dataDir;
+    static WorkerProcess api;
+    static int apiPort;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) throws IOException {
+        dataDir = Files.createTempDirectory("scorepipe-data");
+        PROPERTIES.putAll(TestServices.springProperties("batchapi"));
+        PROPERTIES.put("scorepipe.data-dir", dataDir.toString());
+        PROPERTIES.put("scorepipe.batch.poll-interval", "200ms");
+        PROPERTIES.put("scorepipe.batch.settle", "300ms");
+        PROPERTIES.put("scorepipe.batch.group-id", TestServices.uniqueName("batch"));
+        PROPERTIES.forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @AfterAll
+    static void stopApi() throws Exception {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    void uploadPollAndDownloadAndNoNameLeavesTheDataFolder() throws Exception {
+        // given the api running beside this worker
+        try (ServerSocket free = new ServerSocket(0)) {
+            apiPort = free.getLocalPort();
+        }
+        Map<String, Object> apiProperties = new HashMap<>(PROPERTIES);
+        apiProperties.put("server.port", apiPort);
+        api = WorkerProcess.startApi("api", apiProperties);
+        await().atMost(Duration.ofSeconds(120)).until(api::started);
+        HttpClient http = HttpClient.newHttpClient();
+
+        // when a CSV with a hostile name and one bad line is uploaded
+        List<String> lines = ScoreFileIT.sampleLines(300);
+        lines.set(5, "1,2,3");
+        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(uri("/batches?name=../../etc/passwd"))
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        // then it is accepted, stored inside the data folder, scored, and downloadable
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
+        String location = upload.headers().firstValue("Location").orElseThrow();
+        assertThat(JSON.readTree(upload.body()).get("file_name").asString()).isEqualTo("passwd.csv");
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(http, location).get("status").asString().equals("completed"));
+        JsonNode done = status(http, location);
+        assertThat(done.get("rows_total").asLong()).isEqualTo(300);
+        assertThat(done.get("rows_scored").asLong()).isEqualTo(299);
+        assertThat(done.get("rows_rejected").asLong()).isEqualTo(1);
+        assertThat(done.get("percent_done").asDouble()).isEqualTo(100.0);
+        assertThat(done.get("model_version").asString()).isEqualTo("v1");
+
+        HttpResponse<String> results = http.send(HttpRequest.newBuilder(uri(location + "/results")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(results.statusCode()).isEqualTo(200);
+        assertThat(results.body().lines().count()).isEqualTo(300);
+        HttpResponse<String> rejects = http.send(HttpRequest.newBuilder(uri(location + "/rejects")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rejects.body().lines().toList()).hasSize(2).last().asString().startsWith("6,\"expected 10 columns, got 3\"");
+        try (Stream<Path> files = Files.walk(dataDir.getParent(), 1)) {
+            assertThat(files.map(Path::getFileName).map(Path::toString)).doesNotContain("passwd", "passwd.csv");
+        }
+        assertThat(Path.of("/etc/passwd.csv")).doesNotExist();
+
+        // and unknown batches and unfinished files answer clearly
+        assertThat(http.send(HttpRequest.newBuilder(uri("/batches/00000000-0000-0000-0000-000000000000")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(http.send(HttpRequest.newBuilder(uri("/batches")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).findValuesAsString("file_name")).contains("passwd.csv");
+    }
+
+    private static JsonNode status(HttpClient http, String location) throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(uri(location)).build(), HttpResponse.BodyHandlers.ofString())
+                .body());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + apiPort + path);
+    }
+}
