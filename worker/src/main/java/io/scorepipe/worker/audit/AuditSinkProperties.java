@@ -16,6 +16,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("scorepipe.audit")
 public record AuditSinkProperties(@DefaultValue("scorepipe-audit-sink") String groupId,
-        @DefaultValue("2000") int maxBatch, @DefaultValue("1") int concurrency,
+        @DefaultValue("2000") int maxBatch, @DefaultValue("2") int concurrency,
         @DefaultValue("500ms") Duration retryInitial, @DefaultValue("10s") Duration retryMax) {
 }

@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Scores a batch of raw requests with one model version: good requests become results and audit
- * rows, malformed ones become dead letters that say why. The prediction id is derived from where
+ * rows (by COPY; a redelivered batch falls back to the idempotent insert), malformed ones become
+ * dead letters that say why. The prediction id is derived from where
  * the request sits in Kafka, so a redelivered batch produces the same ids, finds its audit rows
  * already stored, and its earlier, aborted results were never visible. Thread-safe.
  */
@@ -83,7 +84,7 @@ class StreamScorer {
                 out.add(deadLetter(request, ex.getMessage()));
             }
         }
-        audit.write(audited);
+        audit.copy(audited);
         scored.increment(audited.size());
         deadLettered.increment(requests.size() - audited.size());
         return out;
