@@ -5,6 +5,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import io.scorepipe.config.Subscription;
 
 /**
  * Swaps the serving model as soon as a promotion is announced on {@code model.updates}. Every
@@ -18,25 +19,20 @@ class ModelUpdatesListener {
     private static final Logger log = LoggerFactory.getLogger(ModelUpdatesListener.class);
 
     private final ServingModel serving;
-    private final String topic;
-    private final String groupId;
+    private final Subscription subscription;
 
     ModelUpdatesListener(ServingModel serving, String topic, String application) {
         this.serving = serving;
-        this.topic = topic;
-        this.groupId = application + "-" + UUID.randomUUID();
+        this.subscription = new Subscription(topic, application + "-" + UUID.randomUUID());
     }
 
-    public String topic() {
-        return topic;
+    public Subscription subscription() {
+        return subscription;
     }
 
-    public String groupId() {
-        return groupId;
-    }
-
-    @KafkaListener(id = "${spring.application.name:scorepipe}-model-updates", topics = "#{__listener.topic()}",
-            groupId = "#{__listener.groupId()}",
+    @KafkaListener(id = "${spring.application.name:scorepipe}-model-updates",
+            topics = "#{__listener.subscription().topic()}",
+            groupId = "#{__listener.subscription().groupId()}",
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false",
                     "key.deserializer=org.apache.kafka.common.serialization.StringDeserializer",
                     "value.deserializer=org.apache.kafka.common.serialization.StringDeserializer"})

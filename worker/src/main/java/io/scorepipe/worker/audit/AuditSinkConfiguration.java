@@ -21,6 +21,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 
 @Configuration(proxyBeanMethods = false)
@@ -39,7 +40,7 @@ class AuditSinkConfiguration {
 
     @Bean
     AuditSinkListener auditSinkListener(AuditSink sink, TopicProperties topics, AuditSinkProperties properties) {
-        return new AuditSinkListener(sink, topics.audit(), properties.groupId());
+        return new AuditSinkListener(sink, new Subscription(topics.audit(), properties.groupId()));
     }
 
     @Bean

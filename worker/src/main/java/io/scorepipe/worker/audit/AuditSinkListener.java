@@ -6,29 +6,25 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 
 import io.scorepipe.audit.AuditRecord;
+import io.scorepipe.config.Subscription;
 
 /** Feeds {@code predictions.audit} to the {@link AuditSink}; offsets commit only after it returns. */
 class AuditSinkListener {
 
     private final AuditSink sink;
-    private final String topic;
-    private final String groupId;
+    private final Subscription subscription;
 
-    AuditSinkListener(AuditSink sink, String topic, String groupId) {
+    AuditSinkListener(AuditSink sink, Subscription subscription) {
         this.sink = sink;
-        this.topic = topic;
-        this.groupId = groupId;
+        this.subscription = subscription;
     }
 
-    public String topic() {
-        return topic;
+    public Subscription subscription() {
+        return subscription;
     }
 
-    public String groupId() {
-        return groupId;
-    }
-
-    @KafkaListener(id = "audit-sink", topics = "#{__listener.topic()}", groupId = "#{__listener.groupId()}",
+    @KafkaListener(id = "audit-sink", topics = "#{__listener.subscription().topic()}",
+            groupId = "#{__listener.subscription().groupId()}",
             containerFactory = "auditContainerFactory", batch = "true")
     void onEvents(List<ConsumerRecord<String, AuditRecord>> events) {
         sink.store(events);

@@ -21,6 +21,7 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.batch.DataFolders;
+import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ServingModel;
@@ -59,7 +60,7 @@ class BatchConfiguration {
 
     @Bean
     BatchEventListener batchEventListener(BatchRunner runner, TopicProperties topics, BatchProperties properties) {
-        return new BatchEventListener(runner, topics.batches(), properties.groupId());
+        return new BatchEventListener(runner, new Subscription(topics.batches(), properties.groupId()));
     }
 
     /** The inbox poll, the heartbeat of running batches, and the take-over of abandoned ones. */

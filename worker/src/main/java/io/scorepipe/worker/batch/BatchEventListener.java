@@ -9,6 +9,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 import io.scorepipe.batch.BatchEvent;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
+import io.scorepipe.config.Subscription;
 
 /**
  * Hands announced batches to the {@link BatchRunner}, which claims them in the database: the
@@ -21,24 +22,19 @@ class BatchEventListener {
 
     private final BatchRunner runner;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final String topic;
-    private final String groupId;
+    private final Subscription subscription;
 
-    BatchEventListener(BatchRunner runner, String topic, String groupId) {
+    BatchEventListener(BatchRunner runner, Subscription subscription) {
         this.runner = runner;
-        this.topic = topic;
-        this.groupId = groupId;
+        this.subscription = subscription;
     }
 
-    public String topic() {
-        return topic;
+    public Subscription subscription() {
+        return subscription;
     }
 
-    public String groupId() {
-        return groupId;
-    }
-
-    @KafkaListener(id = "batch-events", topics = "#{__listener.topic()}", groupId = "#{__listener.groupId()}",
+    @KafkaListener(id = "batch-events", topics = "#{__listener.subscription().topic()}",
+            groupId = "#{__listener.subscription().groupId()}",
             properties = {"key.deserializer=org.apache.kafka.common.serialization.StringDeserializer",
                     "value.deserializer=org.apache.kafka.common.serialization.StringDeserializer"})
     void onBatch(String event) {

@@ -26,6 +26,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ServingModel;
 
@@ -89,6 +90,6 @@ class StreamConfiguration {
     @Bean
     StreamListener streamListener(StreamScorer scorer, KafkaTemplate<String, byte[]> streamKafkaTemplate,
             TopicProperties topics, StreamProperties properties) {
-        return new StreamListener(scorer, streamKafkaTemplate, topics.requests(), properties.groupId());
+        return new StreamListener(scorer, streamKafkaTemplate, new Subscription(topics.requests(), properties.groupId()));
     }
 }

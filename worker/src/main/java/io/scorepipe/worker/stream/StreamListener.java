@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import io.scorepipe.config.Subscription;
 
 /**
  * Consumes {@code scoring.requests} in batches inside a Kafka transaction: the results, the dead
@@ -14,25 +15,20 @@ class StreamListener {
 
     private final StreamScorer scorer;
     private final KafkaTemplate<String, byte[]> kafka;
-    private final String topic;
-    private final String groupId;
+    private final Subscription subscription;
 
-    StreamListener(StreamScorer scorer, KafkaTemplate<String, byte[]> kafka, String topic, String groupId) {
+    StreamListener(StreamScorer scorer, KafkaTemplate<String, byte[]> kafka, Subscription subscription) {
         this.scorer = scorer;
         this.kafka = kafka;
-        this.topic = topic;
-        this.groupId = groupId;
+        this.subscription = subscription;
     }
 
-    public String topic() {
-        return topic;
+    public Subscription subscription() {
+        return subscription;
     }
 
-    public String groupId() {
-        return groupId;
-    }
-
-    @KafkaListener(id = "stream-scoring", topics = "#{__listener.topic()}", groupId = "#{__listener.groupId()}",
+    @KafkaListener(id = "stream-scoring", topics = "#{__listener.subscription().topic()}",
+            groupId = "#{__listener.subscription().groupId()}",
             containerFactory = "streamContainerFactory", batch = "true")
     void onRequests(List<ConsumerRecord<String, byte[]>> requests) {
         scorer.score(requests).forEach(kafka::send);
