@@ -1,5 +1,6 @@
 package io.scorepipe.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -34,6 +35,15 @@ public record AuditRecord(
         @JsonProperty("cache_hit") boolean cacheHit,
         @JsonProperty("latency_micros") long latencyMicros,
         @JsonProperty("created_at") Instant createdAt) {
+
+    /**
+     * The prediction id for an input identified by where it came from (a Kafka record, a CSV
+     * line): the same source reference always gives the same id, so scoring it again after a
+     * redelivery or a restart produces the same prediction id and no second audit row.
+     */
+    public static UUID idFor(AuditSource source, String sourceRef) {
+        return UUID.nameUUIDFromBytes((source.wire() + ":" + sourceRef).getBytes(StandardCharsets.UTF_8));
+    }
 
     public AuditRecord {
         if (modelVersion.isBlank()) {

@@ -2,12 +2,16 @@ package io.scorepipe.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.UUID;
+
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.scorepipe.audit.AuditRecord;
+import io.scorepipe.audit.AuditSource;
 import io.scorepipe.testing.TestDatabases;
 
 class MigrationsIT {
@@ -35,21 +39,24 @@ class MigrationsIT {
     }
 
     @Test
-    void auditRowsAreUniqueByPredictionAndBySourceReference() {
+    void anInputIdentifiedByItsSourceGetsOneAuditRowHoweverOftenItIsWritten() {
         try (HikariDataSource dataSource = TestDatabases.migrated("audit")) {
             JdbcClient jdbc = JdbcClient.create(dataSource);
             String insert = """
                     INSERT INTO prediction_audit (prediction_id, source, source_ref, model_version, features, prediction)
-                    VALUES (?::uuid, ?, ?, 'v1', '{1,2}', 3.0) ON CONFLICT DO NOTHING""";
+                    VALUES (?, ?, ?, 'v1', '{1,2}', 3.0) ON CONFLICT DO NOTHING""";
 
-            int first = jdbc.sql(insert).params("00000000-0000-0000-0000-000000000001", "batch", "b1:2").update();
-            int samePrediction = jdbc.sql(insert).params("00000000-0000-0000-0000-000000000001", "batch", "b1:3").update();
-            int sameSourceRef = jdbc.sql(insert).params("00000000-0000-0000-0000-000000000002", "batch", "b1:2").update();
-            int apiWithoutRef = jdbc.sql(insert).params("00000000-0000-0000-0000-000000000003", "api", null).update();
+            int first = jdbc.sql(insert).params(AuditRecord.idFor(AuditSource.BATCH, "b1:2"), "batch", "b1:2").update();
+            int again = jdbc.sql(insert).params(AuditRecord.idFor(AuditSource.BATCH, "b1:2"), "batch", "b1:2").update();
+            int otherLine = jdbc.sql(insert).params(AuditRecord.idFor(AuditSource.BATCH, "b1:3"), "batch", "b1:3").update();
+            int sameRefOtherSource = jdbc.sql(insert).params(AuditRecord.idFor(AuditSource.STREAM, "b1:2"), "stream", "b1:2")
+                    .update();
+            int apiWithoutRef = jdbc.sql(insert).params(UUID.randomUUID(), "api", null).update();
 
             assertThat(first).isOne();
-            assertThat(samePrediction).isZero();
-            assertThat(sameSourceRef).isZero();
+            assertThat(again).isZero();
+            assertThat(otherLine).isOne();
+            assertThat(sameRefOtherSource).isOne();
             assertThat(apiWithoutRef).isOne();
         }
     }

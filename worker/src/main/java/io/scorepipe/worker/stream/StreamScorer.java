@@ -73,7 +73,7 @@ class StreamScorer {
                 double[] features = model.scorer().schema().read(parsed.features());
                 double prediction = model.scorer().score(features);
                 String sourceRef = request.topic() + ":" + request.partition() + ":" + request.offset();
-                UUID predictionId = UUID.nameUUIDFromBytes(("stream:" + sourceRef).getBytes(StandardCharsets.UTF_8));
+                UUID predictionId = AuditRecord.idFor(AuditSource.STREAM, sourceRef);
                 String requestId = requestId(parsed, request);
                 audited.add(new AuditRecord(predictionId, AuditSource.STREAM, sourceRef, requestId, model.label(), features,
                         prediction, false, (System.nanoTime() - started) / 1000, Instant.now()));
