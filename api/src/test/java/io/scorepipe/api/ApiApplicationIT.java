@@ -47,6 +47,10 @@ class ApiApplicationIT {
         assertThat(noModel.status()).isEqualTo(503);
         assertThat(noModel.text("/detail")).isEqualTo("no model is serving yet: the registry has no champion");
         assertThat(new Http(port).get("/health").body()).isEqualTo("{\"status\":\"healthy\"}");
+        // no ADMIN_TOKEN_FILE here: admin calls are refused whatever they carry, never open
+        Http.Response refused = new Http(port).postJson("/models/v1/promote", "{}", "Authorization", "Bearer anything");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.text("/detail")).contains("no admin token is configured");
 
         // when the first model is registered (as the worker does) and the api picks it up
         bootstrap.ensureChampion();
