@@ -1,0 +1,171 @@
+package io.scorepipe.worker.retrain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.support.TransactionOperations;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scorepipe.config.TopicProperties;
+import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.registry.ModelVersion;
+import io.scorepipe.registry.NewModelVersion;
+import io.scorepipe.registry.ServingModel;
+import io.scorepipe.scoring.BundledSample;
+import io.scorepipe.scoring.FeatureSchema;
+import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.scoring.Metrics;
+import io.scorepipe.scoring.ModelTrainer;
+import io.scorepipe.scoring.TrainedModel;
+import io.scorepipe.scoring.TrainingConfig;
+
+/**
+ * One retrain: trains a challenger on the labelled examples, judges it and the champion on the
+ * same held-out rows, registers it with both sets of figures and the reason for the decision, and
+ * promotes it only when its RMSE beats the champion's by the margin (or there is no champion).
+ * Only one retrain runs at a time across all workers: the run holds a database advisory lock,
+ * and a second one asked for meanwhile returns at once.
+ */
+class RetrainService {
+
+    private static final Logger log = LoggerFactory.getLogger(RetrainService.class);
+    /** Advisory lock key of a retrain run ("retrain!"). */
+    static final long LOCK_KEY = 0x7265747261696e21L;
+
+    private final JdbcClient jdbc;
+    private final TransactionOperations transactions;
+    private final TrainingExampleStore examples;
+    private final ModelRegistry registry;
+    private final ServingModel serving;
+    private final KafkaTemplate<String, String> kafka;
+    private final TopicProperties topics;
+    private final RetrainProperties properties;
+    private final TrainingConfig training;
+    private final MeterRegistry meters;
+
+    RetrainService(JdbcClient jdbc, TransactionOperations transactions, TrainingExampleStore examples,
+            ModelRegistry registry, ServingModel serving, KafkaTemplate<String, String> kafka, TopicProperties topics,
+            RetrainProperties properties, TrainingConfig training, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.examples = examples;
+        this.registry = registry;
+        this.serving = serving;
+        this.kafka = kafka;
+        this.topics = topics;
+        this.properties = properties;
+        this.training = training;
+        this.meters = meters;
+    }
+
+    /** Runs a retrain, or returns empty when another one is running right now. */
+    Optional<RetrainOutcome> retrain(String trigger) {
+        return Optional.ofNullable(transactions.execute(status -> {
+            Boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(?)").param(LOCK_KEY).query(Boolean.class).single();
+            if (!Boolean.TRUE.equals(locked)) {
+                log.info("Retrain ({}) not started: another retrain is running", trigger);
+                return null;
+            }
+            RetrainOutcome outcome = run(trigger);
+            meters.counter("scorepipe.retrain.runs", "promoted", Boolean.toString(outcome.promoted())).increment();
+            log.info("Retrain ({}): {}", trigger, outcome);
+            return outcome;
+        }));
+    }
+
+    private RetrainOutcome run(String trigger) {
+        long started = System.nanoTime();
+        Optional<ModelVersion> champion = registry.champion();
+        FeatureSchema schema = champion.map(ModelVersion::schema).orElseGet(() -> BundledSample.diabetes().schema());
+        List<TrainingExampleStore.Example> all = examples.load(schema, properties.window());
+        if (all.size() < properties.minExamples()) {
+            return new RetrainOutcome(null, false, "only " + all.size() + " labelled examples with the features "
+                    + schema.names() + "; at least " + properties.minExamples() + " are needed");
+        }
+        List<LabelledRow> train = new ArrayList<>();
+        List<LabelledRow> test = new ArrayList<>();
+        for (TrainingExampleStore.Example example : all) {
+            (heldOut(example.id()) ? test : train).add(example.row());
+        }
+        if (train.isEmpty() || test.isEmpty()) {
+            return new RetrainOutcome(null, false, "the held-out split left one side empty (" + train.size() + " to train, "
+                    + test.size() + " to judge)");
+        }
+        TrainingConfig config = training.withEpochs(properties.epochsFor(train.size()));
+        TrainedModel challenger = new ModelTrainer(config).train(schema, train);
+        Metrics challengerMetrics = Metrics.evaluate(challenger.scorer(), test);
+        Metrics championMetrics = champion.flatMap(version -> registry.load(version.label()))
+                .map(stored -> Metrics.evaluate(stored.scorer(), test)).orElse(null);
+
+        boolean promote;
+        String reason;
+        double required = championMetrics == null ? Double.NaN : championMetrics.rmse() * (1 - properties.marginPercent() / 100);
+        if (championMetrics == null) {
+            promote = true;
+            reason = "no champion to beat";
+        }
+        else if (challengerMetrics.rmse() <= required) {
+            promote = true;
+            reason = String.format("held-out RMSE %.4f beats the champion %s's %.4f by at least %.1f%%",
+                    challengerMetrics.rmse(), champion.get().label(), championMetrics.rmse(), properties.marginPercent());
+        }
+        else {
+            promote = false;
+            reason = String.format("held-out RMSE %.4f does not beat the champion %s's %.4f by the required %.1f%% "
+                            + "(it would need %.4f or less)", challengerMetrics.rmse(), champion.get().label(),
+                    championMetrics.rmse(), properties.marginPercent(), required);
+        }
+
+        Map<String, Object> metrics = new LinkedHashMap<>(challengerMetrics.toMap());
+        if (championMetrics != null) {
+            Map<String, Object> championFigures = new LinkedHashMap<>(championMetrics.toMap());
+            championFigures.put("version", champion.get().label());
+            metrics.put("champion", championFigures);
+        }
+        metrics.put("decision", promote ? "promoted" : "not promoted");
+        metrics.put("reason", reason);
+        metrics.put("margin_percent", properties.marginPercent());
+        metrics.put("evaluated_on", test.size() + " held-out examples (" + properties.holdoutPercent() + "% by id hash)");
+        Map<String, Object> provenance = new LinkedHashMap<>(challenger.provenance());
+        provenance.put("trigger", trigger);
+        provenance.put("examples", all.size());
+        provenance.put("total_millis", (System.nanoTime() - started) / 1_000_000);
+        ModelVersion registered = registry.register(new NewModelVersion(schema.names(), metrics, provenance, train.size(),
+                challenger.toBytes()));
+        if (promote) {
+            registry.promote(registered.label(), "retrain: " + reason);
+            announce(registered.label(), reason);
+            serving.refresh();
+        }
+        return new RetrainOutcome(registered.label(), promote, reason);
+    }
+
+    /** The same example always falls on the same side, whatever else was added since. */
+    boolean heldOut(long id) {
+        long mixed = id * 0x9E3779B97F4A7C15L;
+        mixed ^= mixed >>> 32;
+        return Math.floorMod(mixed, 100) < properties.holdoutPercent();
+    }
+
+    private void announce(String label, String reason) {
+        String event = "{\"model_version\":\"" + label + "\",\"reason\":\"retrain\",\"promoted_at\":\"" + Instant.now() + "\"}";
+        try {
+            kafka.send(topics.modelUpdates(), label, event).get();
+        }
+        catch (Exception ex) {
+            if (ex instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("Promoted {} but could not announce it ({}); instances pick it up at their next registry poll", label,
+                    ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.scorepipe.worker.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.registry.ModelStatus;
+import io.scorepipe.registry.ModelVersion;
+import io.scorepipe.registry.ServingModel;
+import io.scorepipe.scoring.BundledSample;
+import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.testing.TestServices;
+
+/** Retraining against real PostgreSQL and Kafka, on the bundled sample's examples. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RetrainIT {
+
+    static final BundledSample SAMPLE = BundledSample.diabetes();
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        TestServices.springProperties("retrain").forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("scorepipe.retrain.cron", () -> "-");
+    }
+
+    @Autowired
+    RetrainService retrain;
+
+    @Autowired
+    TrainingExampleStore store;
+
+    @Autowired
+    ModelRegistry registry;
+
+    @Autowired
+    ServingModel serving;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    @Order(1)
+    void labelsThatFollowAShiftedRelationGiveAPromotedVersionThatServes() {
+        // given the sample's examples with the target moved up by 50
+        List<LabelledRow> shifted = SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), row.target() + 50))
+                .toList();
+        add(shifted, "shifted");
+        double[] row = SAMPLE.rows().getFirst().features();
+        double before = serving.require().scorer().score(row);
+
+        // when
+        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+
+        // then it is promoted, serves at once, and predicts about 50 more
+        assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
+        assertThat(outcome.reason()).contains("beats the champion v1");
+        assertThat(serving.require().label()).isEqualTo(outcome.version());
+        assertThat(serving.require().scorer().score(row) - before).isBetween(35.0, 65.0);
+        ModelVersion version = registry.find(outcome.version()).orElseThrow();
+        assertThat(version.status()).isEqualTo(ModelStatus.CHAMPION);
+        assertThat(version.metrics()).containsKeys("rmse", "mae", "r2", "champion", "reason");
+        assertThat(version.provenance()).containsKeys("training_data_sha256", "epochs", "trigger", "tribuo_provenance");
+    }
+
+    @Test
+    @Order(2)
+    void aChallengerThatIsNoBetterStaysACandidateWithTheReason() {
+        // given the same examples as the champion was trained on: a new model cannot beat it by 1%
+        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+
+        assertThat(outcome.promoted()).isFalse();
+        assertThat(outcome.reason()).contains("does not beat the champion").contains("by the required 1.0%");
+        assertThat(registry.find(outcome.version()).orElseThrow().status()).isEqualTo(ModelStatus.CANDIDATE);
+        assertThat(registry.find(outcome.version()).orElseThrow().metrics()).containsEntry("decision", "not promoted");
+    }
+
+    @Test
+    @Order(3)
+    void twoRetrainsAskedForAtOnceRunOnce() throws Exception {
+        int versionsBefore = registry.list().size();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Optional<RetrainOutcome>>> runs = new ArrayList<>();
+        try (var executor = Executors.newFixedThreadPool(2)) {
+            for (int i = 0; i < 2; i++) {
+                runs.add(executor.submit(() -> {
+                    start.await();
+                    return retrain.retrain("race");
+                }));
+            }
+            start.countDown();
+            int ran = 0;
+            for (Future<Optional<RetrainOutcome>> run : runs) {
+                ran += run.get().isPresent() ? 1 : 0;
+            }
+            assertThat(ran).isOne();
+        }
+        assertThat(registry.list()).hasSize(versionsBefore + 1);
+    }
+
+    private void add(List<LabelledRow> rows, String tag) {
+        List<String> refs = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            refs.add(tag + ":" + i);
+        }
+        jdbc.sql("DELETE FROM training_examples").update();
+        store.add(SAMPLE.schema(), rows, "test", refs);
+    }
+}
