@@ -17,12 +17,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.support.CronTrigger;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.config.Subscription;
@@ -51,9 +49,8 @@ class RetrainConfiguration {
     RetrainService retrainService(DataSource dataSource, TrainingExampleStore store, ModelRegistry registry,
             ServingModel serving, KafkaTemplate<String, String> batchEventTemplate, TopicProperties topics,
             RetrainProperties properties, ModelProperties models, MeterRegistry meters) {
-        return new RetrainService(JdbcClient.create(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), store, registry, serving,
-                batchEventTemplate, topics, properties, models.training().toConfig(), meters);
+        return new RetrainService(dataSource, store, registry, serving, batchEventTemplate, topics, properties,
+                models.training().toConfig(), meters);
     }
 
     @Bean

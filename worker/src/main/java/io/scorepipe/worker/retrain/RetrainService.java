@@ -1,5 +1,9 @@
 package io.scorepipe.worker.retrain;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.transaction.support.TransactionOperations;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.config.TopicProperties;
@@ -32,7 +37,8 @@ import io.scorepipe.scoring.TrainingConfig;
  * same held-out rows, registers it with both sets of figures and the reason for the decision, and
  * promotes it only when its RMSE beats the champion's by the margin (or there is no champion).
  * Only one retrain runs at a time across all workers: the run holds a database advisory lock,
- * and a second one asked for meanwhile returns at once.
+ * and a second one asked for meanwhile returns at once. The promotion is announced only after it
+ * is committed, so no instance can reload the old champion in between.
  */
 class RetrainService {
 
@@ -40,8 +46,7 @@ class RetrainService {
     /** Advisory lock key of a retrain run ("retrain!"). */
     static final long LOCK_KEY = 0x7265747261696e21L;
 
-    private final JdbcClient jdbc;
-    private final TransactionOperations transactions;
+    private final DataSource dataSource;
     private final TrainingExampleStore examples;
     private final ModelRegistry registry;
     private final ServingModel serving;
@@ -51,11 +56,10 @@ class RetrainService {
     private final TrainingConfig training;
     private final MeterRegistry meters;
 
-    RetrainService(JdbcClient jdbc, TransactionOperations transactions, TrainingExampleStore examples,
+    RetrainService(DataSource dataSource, TrainingExampleStore examples,
             ModelRegistry registry, ServingModel serving, KafkaTemplate<String, String> kafka, TopicProperties topics,
             RetrainProperties properties, TrainingConfig training, MeterRegistry meters) {
-        this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.dataSource = dataSource;
         this.examples = examples;
         this.registry = registry;
         this.serving = serving;
@@ -68,17 +72,35 @@ class RetrainService {
 
     /** Runs a retrain, or returns empty when another one is running right now. */
     Optional<RetrainOutcome> retrain(String trigger) {
-        return Optional.ofNullable(transactions.execute(status -> {
-            Boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(?)").param(LOCK_KEY).query(Boolean.class).single();
-            if (!Boolean.TRUE.equals(locked)) {
+        // A session-level lock on a connection of its own: the run's registry changes must commit
+        // (and be announced) as they happen, not wait for a transaction around the whole run.
+        try (Connection lock = dataSource.getConnection()) {
+            if (!advisory(lock, "SELECT pg_try_advisory_lock(?)")) {
                 log.info("Retrain ({}) not started: another retrain is running", trigger);
-                return null;
+                return Optional.empty();
             }
-            RetrainOutcome outcome = run(trigger);
-            meters.counter("scorepipe.retrain.runs", "promoted", Boolean.toString(outcome.promoted())).increment();
-            log.info("Retrain ({}): {}", trigger, outcome);
-            return outcome;
-        }));
+            try {
+                RetrainOutcome outcome = run(trigger);
+                meters.counter("scorepipe.retrain.runs", "promoted", Boolean.toString(outcome.promoted())).increment();
+                log.info("Retrain ({}): {}", trigger, outcome);
+                return Optional.of(outcome);
+            }
+            finally {
+                advisory(lock, "SELECT pg_advisory_unlock(?)");
+            }
+        }
+        catch (SQLException ex) {
+            throw new CannotGetJdbcConnectionException("retrain could not take its lock: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static boolean advisory(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, LOCK_KEY);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
     }
 
     private RetrainOutcome run(String trigger) {
