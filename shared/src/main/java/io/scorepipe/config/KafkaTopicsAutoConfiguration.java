@@ -35,7 +35,8 @@ public class KafkaTopicsAutoConfiguration {
                 spread(topics.deadLetter(), topics.partitions()),
                 spread(topics.batches(), topics.partitions()),
                 spread(topics.trainingExamples(), topics.partitions()),
-                spread(topics.modelUpdates(), 1));
+                spread(topics.modelUpdates(), 1),
+                spread(topics.retrainRequests(), 1));
     }
 
     private static NewTopic spread(String name, int partitions) {

@@ -15,6 +15,7 @@ import org.springframework.util.Assert;
  * @param batches CSV files claimed from the inbox, one event per file
  * @param trainingExamples labelled examples for retraining
  * @param modelUpdates promotions, so every instance swaps its serving model
+ * @param retrainRequests retrains asked for through the api, for one worker to run
  * @param partitions partitions of the topics whose order does not matter (audit, requests, results)
  */
 @ConfigurationProperties("scorepipe.topics")
@@ -26,6 +27,7 @@ public record TopicProperties(
         @DefaultValue("scoring.batches") String batches,
         @DefaultValue("training.examples") String trainingExamples,
         @DefaultValue("model.updates") String modelUpdates,
+        @DefaultValue("model.retrain.requests") String retrainRequests,
         @DefaultValue("6") int partitions) {
 
     public TopicProperties {
@@ -36,6 +38,7 @@ public record TopicProperties(
         Assert.hasText(batches, "scorepipe.topics.batches must not be empty");
         Assert.hasText(trainingExamples, "scorepipe.topics.training-examples must not be empty");
         Assert.hasText(modelUpdates, "scorepipe.topics.model-updates must not be empty");
+        Assert.hasText(retrainRequests, "scorepipe.topics.retrain-requests must not be empty");
         Assert.isTrue(partitions > 0, "scorepipe.topics.partitions must be positive");
     }
 }

@@ -38,6 +38,11 @@ public class ServingModelAutoConfiguration {
     }
 
     @Bean
+    RetrainRuns retrainRuns(DataSource dataSource) {
+        return new RetrainRuns(JdbcClient.create(dataSource));
+    }
+
+    @Bean
     ServingModel servingModel(ModelRegistry registry) {
         return new ServingModel(registry);
     }

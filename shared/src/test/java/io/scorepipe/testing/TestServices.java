@@ -136,7 +136,7 @@ public final class TestServices {
         properties.put("scorepipe.redis.key-prefix", uniqueName("test-" + owner));
         String suffix = "." + uniqueName(owner);
         for (String topic : List.of("audit", "requests", "results", "dead-letter", "batches", "training-examples",
-                "model-updates")) {
+                "model-updates", "retrain-requests")) {
             properties.put("scorepipe.topics." + topic, "test." + topic + suffix);
         }
         // contexts cached side by side must not share consumer groups, or they rebalance each other

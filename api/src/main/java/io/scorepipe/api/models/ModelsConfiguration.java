@@ -9,6 +9,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModel;
 
 @Configuration(proxyBeanMethods = false)
@@ -32,7 +33,7 @@ class ModelsConfiguration {
 
     @Bean
     ModelAdminService modelAdminService(ModelRegistry registry, ServingModel serving, KafkaTemplate<String, Object> kafka,
-            TopicProperties topics) {
-        return new ModelAdminService(registry, serving, kafka, topics);
+            TopicProperties topics, RetrainRuns runs) {
+        return new ModelAdminService(registry, serving, kafka, topics, runs);
     }
 }

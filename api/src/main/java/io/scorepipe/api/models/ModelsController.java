@@ -1,8 +1,11 @@
 package io.scorepipe.api.models;
 
+import java.net.URI;
 import java.util.List;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -12,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.UnknownModelVersionException;
 import io.scorepipe.scoring.ModelException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,6 +45,20 @@ class ModelsController {
     ModelView current() {
         return registry.champion().map(ModelView::full)
                 .orElseThrow(() -> new ModelException("no model is serving yet: the registry has no champion"));
+    }
+
+    @Operation(summary = "Retrain now: answers 202 with the run to poll; a worker trains, judges and maybe promotes",
+            security = @SecurityRequirement(name = "admin"))
+    @PostMapping("/models/retrain")
+    ResponseEntity<RetrainRuns.Run> retrain() {
+        RetrainRuns.Run run = admin.requestRetrain();
+        return ResponseEntity.accepted().location(URI.create("/models/retrain/" + run.id())).body(run);
+    }
+
+    @Operation(summary = "A retrain run: requested, running, completed (version, promoted, reason), skipped or failed")
+    @GetMapping("/models/retrain/{id}")
+    RetrainRuns.Run retrainRun(@PathVariable UUID id) {
+        return admin.retrainRun(id);
     }
 
     @Operation(summary = "One version, with its full provenance")

@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import io.scorepipe.api.batch.BatchNotReadyException;
 import io.scorepipe.api.batch.UnknownBatchException;
 import io.scorepipe.api.batch.UploadTooLargeException;
+import io.scorepipe.api.models.UnknownRetrainRunException;
 import io.scorepipe.api.predict.AuditUnavailableException;
 import io.scorepipe.registry.UnknownModelVersionException;
 import io.scorepipe.scoring.InvalidInputException;
@@ -62,6 +63,11 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnknownModelVersionException.class)
     ProblemDetail unknownVersion(UnknownModelVersionException ex) {
         return problem(HttpStatus.NOT_FOUND, "Unknown model version", ex.getMessage());
+    }
+
+    @ExceptionHandler(UnknownRetrainRunException.class)
+    ProblemDetail unknownRetrainRun(UnknownRetrainRunException ex) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown retrain run", ex.getMessage());
     }
 
     @ExceptionHandler(UnknownBatchException.class)

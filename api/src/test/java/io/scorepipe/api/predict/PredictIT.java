@@ -218,6 +218,21 @@ class PredictIT {
     }
 
     @Test
+    void aRetrainRequestIsAcceptedForTheWorkersAndCanBePolled() {
+        assertThat(http().postJson("/models/retrain", "", "Authorization", "Bearer wrong").status()).isEqualTo(401);
+
+        Http.Response accepted = http().postJson("/models/retrain", "", "Authorization", "Bearer " + TOKEN);
+
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String id = accepted.text("/id");
+        assertThat(accepted.text("/status")).isEqualTo("requested");
+        Http.Response polled = http().get("/models/retrain/" + id);
+        assertThat(polled.status()).isEqualTo(200);
+        assertThat(polled.text("/trigger")).isEqualTo("api");
+        assertThat(http().get("/models/retrain/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    @Test
     void rollbackServesTheOlderVersionAgain() {
         String before = serving.require().label();
         String newer = registerAndPromote(2);

@@ -1,14 +1,12 @@
 package io.scorepipe.worker.retrain;
 
-import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -27,17 +25,18 @@ import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModel;
 
 /**
  * The job {@code retrain}: one step that runs a {@link RetrainService} retrain and records its
- * outcome as the step's exit description; started by the schedule ({@code scorepipe.retrain.cron}).
+ * outcome in {@code retrain_runs}; started by the schedule ({@code scorepipe.retrain.cron}) or by a
+ * request from the api.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RetrainProperties.class)
 class RetrainConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(RetrainConfiguration.class);
     static final String JOB = "retrain";
 
     @Bean
@@ -61,32 +60,49 @@ class RetrainConfiguration {
     }
 
     @Bean
-    Job retrainJob(JobRepository jobs, PlatformTransactionManager transactions, RetrainService retrain) {
+    Job retrainJob(JobRepository jobs, PlatformTransactionManager transactions, RetrainService retrain, RetrainRuns runs) {
         var step = new StepBuilder("retrain", jobs).tasklet((contribution, chunk) -> {
-            String trigger = chunk.getStepContext().getStepExecution().getJobParameters().getString("trigger");
-            String outcome = retrain.retrain(trigger == null ? "unknown" : trigger).map(RetrainOutcome::toString)
-                    .orElse("skipped: another retrain was running");
-            contribution.setExitStatus(contribution.getExitStatus().addExitDescription(outcome));
+            var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
+            UUID runId = UUID.fromString(parameters.getString(RetrainRunner.RUN_ID));
+            String trigger = String.valueOf(parameters.getString(RetrainRunner.TRIGGER));
+            try {
+                Optional<RetrainOutcome> outcome = retrain.retrain(trigger);
+                if (outcome.isPresent()) {
+                    runs.finished(runId, "completed", outcome.get().version(), outcome.get().promoted(),
+                            outcome.get().reason());
+                }
+                else {
+                    runs.finished(runId, "skipped", null, null, "another retrain was running");
+                }
+                contribution.setExitStatus(contribution.getExitStatus()
+                        .addExitDescription(outcome.map(RetrainOutcome::toString).orElse("skipped")));
+            }
+            catch (RuntimeException ex) {
+                runs.finished(runId, "failed", null, null, String.valueOf(ex.getMessage()));
+                throw ex;
+            }
             return RepeatStatus.FINISHED;
         }, transactions).build();
         return new JobBuilder(JOB, jobs).start(step).build();
     }
 
     @Bean
-    SchedulingConfigurer retrainSchedule(RetrainProperties properties, JobOperator jobOperator, Job retrainJob) {
+    RetrainRunner retrainRunner(JobOperator jobOperator, Job retrainJob, RetrainRuns runs) {
+        return new RetrainRunner(jobOperator, retrainJob, runs);
+    }
+
+    @Bean
+    RetrainRequestListener retrainRequestListener(RetrainRunner runner, TopicProperties topics) {
+        return new RetrainRequestListener(runner, new Subscription(topics.retrainRequests(), "scorepipe-retrain"));
+    }
+
+    @Bean
+    SchedulingConfigurer retrainSchedule(RetrainProperties properties, RetrainRunner runner) {
         return registrar -> {
             if ("-".equals(properties.cron())) {
                 return;
             }
-            registrar.addTriggerTask(() -> {
-                try {
-                    jobOperator.start(retrainJob, new JobParametersBuilder().addString("trigger", "schedule", false)
-                            .addString("requested.at", Instant.now().toString()).toJobParameters());
-                }
-                catch (Exception ex) {
-                    log.warn("Scheduled retrain could not start: {}", ex.getMessage());
-                }
-            }, new CronTrigger(properties.cron()));
+            registrar.addTriggerTask(() -> runner.run(UUID.randomUUID(), "schedule"), new CronTrigger(properties.cron()));
         };
     }
 }

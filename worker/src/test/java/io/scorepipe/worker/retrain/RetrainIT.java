@@ -1,10 +1,13 @@
 package io.scorepipe.worker.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,13 +22,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelStatus;
 import io.scorepipe.registry.ModelVersion;
+import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
 import io.scorepipe.testing.TestServices;
+import io.scorepipe.worker.KafkaProbe;
 
 /** Retraining against real PostgreSQL and Kafka, on the bundled sample's examples. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -54,6 +60,12 @@ class RetrainIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    RetrainRuns runs;
+
+    @Autowired
+    TopicProperties topics;
 
     @Test
     @Order(1)
@@ -112,6 +124,23 @@ class RetrainIT {
             assertThat(ran).isOne();
         }
         assertThat(registry.list()).hasSize(versionsBefore + 1);
+    }
+
+    @Test
+    @Order(4)
+    void aRetrainAskedForOnTheRequestTopicRunsAndIsRecorded() throws Exception {
+        UUID runId = UUID.randomUUID();
+        try (KafkaProbe kafka = new KafkaProbe()) {
+            kafka.send(topics.retrainRequests(), runId.toString(), "{\"run_id\": \"" + runId + "\"}").get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId)
+                .map(run -> run.status().equals("completed")).orElse(false));
+        RetrainRuns.Run run = runs.find(runId).orElseThrow();
+        assertThat(run.trigger()).isEqualTo("api");
+        assertThat(run.version()).isNotNull();
+        assertThat(run.reason()).isNotBlank();
+        assertThat(registry.find(run.version())).isPresent();
     }
 
     private void add(List<LabelledRow> rows, String tag) {
