@@ -14,7 +14,6 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.support.CronTrigger;
@@ -41,7 +40,7 @@ class RetrainConfiguration {
 
     @Bean
     TrainingExampleStore trainingExampleStore(DataSource dataSource) {
-        return new TrainingExampleStore(JdbcClient.create(dataSource));
+        return new TrainingExampleStore(dataSource);
     }
 
     @Bean

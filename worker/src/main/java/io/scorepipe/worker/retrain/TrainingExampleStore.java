@@ -5,7 +5,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.scoring.LabelledRow;
@@ -14,9 +20,18 @@ import io.scorepipe.scoring.LabelledRow;
 class TrainingExampleStore {
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate streaming;
+    private final TransactionOperations readOnly;
 
-    TrainingExampleStore(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    TrainingExampleStore(DataSource dataSource) {
+        this.jdbc = JdbcClient.create(dataSource);
+        // PostgreSQL's driver streams a result only with a fetch size inside a transaction;
+        // otherwise a million examples would sit in memory twice, as rows and as examples
+        this.streaming = new JdbcTemplate(dataSource);
+        this.streaming.setFetchSize(10_000);
+        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        transactions.setReadOnly(true);
+        this.readOnly = transactions;
     }
 
     /**
@@ -50,7 +65,7 @@ class TrainingExampleStore {
         String sql = "SELECT id, feature_names, features, target FROM training_examples WHERE feature_names @> ?::text[]"
                 + (window > 0 ? " ORDER BY id DESC LIMIT " + window : "");
         List<Example> examples = new ArrayList<>();
-        jdbc.sql(sql).param(schema.names().toArray(String[]::new)).query(rs -> {
+        readOnly.executeWithoutResult(status -> streaming.query(sql, rs -> {
             String[] names = (String[]) rs.getArray("feature_names").getArray();
             Array values = rs.getArray("features");
             Double[] features = (Double[]) values.getArray();
@@ -62,7 +77,7 @@ class TrainingExampleStore {
                 }
             }
             examples.add(new Example(rs.getLong("id"), new LabelledRow(ordered, rs.getDouble("target"))));
-        });
+        }, (Object) schema.names().toArray(String[]::new)));
         return examples;
     }
 }
