@@ -6,7 +6,7 @@ import java.util.List;
  * Ordinary least squares with an intercept, solved from the normal equations by Gaussian
  * elimination with partial pivoting: the yardstick that the SGD model is held to in tests.
  */
-final class OrdinaryLeastSquares implements Scorer {
+public final class OrdinaryLeastSquares implements Scorer {
 
     private final FeatureSchema schema;
     /** Coefficients, intercept last. */
@@ -17,7 +17,7 @@ final class OrdinaryLeastSquares implements Scorer {
         this.beta = beta;
     }
 
-    static OrdinaryLeastSquares fit(FeatureSchema schema, List<LabelledRow> rows) {
+    public static OrdinaryLeastSquares fit(FeatureSchema schema, List<LabelledRow> rows) {
         int p = schema.size() + 1;
         double[][] xtx = new double[p][p];
         double[] xty = new double[p];

@@ -130,7 +130,12 @@ class RetrainService {
         boolean promote;
         String reason;
         double required = championMetrics == null ? Double.NaN : championMetrics.rmse() * (1 - properties.marginPercent() / 100);
-        if (championMetrics == null) {
+        if (challengerMetrics.r2() < properties.minR2()) {
+            promote = false;
+            reason = String.format("held-out R² %.4f is below the minimum of %.2f: the labels do not explain the target",
+                    challengerMetrics.r2(), properties.minR2());
+        }
+        else if (championMetrics == null) {
             promote = true;
             reason = "no champion to beat";
         }

@@ -1,12 +1,14 @@
 package io.scorepipe.worker.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -30,6 +32,8 @@ import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.scoring.Metrics;
+import io.scorepipe.scoring.OrdinaryLeastSquares;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.KafkaProbe;
 
@@ -141,6 +145,44 @@ class RetrainIT {
         assertThat(run.version()).isNotNull();
         assertThat(run.reason()).isNotBlank();
         assertThat(registry.find(run.version())).isPresent();
+    }
+
+    @Test
+    @Order(5)
+    void onTheBundledSampleTheRetrainedModelReachesOrdinaryLeastSquares() {
+        // given the sample as it is, and OLS fitted on the very split the retrain uses
+        add(SAMPLE.rows(), "sample");
+        List<LabelledRow> train = new ArrayList<>();
+        List<LabelledRow> test = new ArrayList<>();
+        for (TrainingExampleStore.Example example : store.load(SAMPLE.schema(), 0)) {
+            (retrain.heldOut(example.id()) ? test : train).add(example.row());
+        }
+        double olsR2 = Metrics.evaluate(OrdinaryLeastSquares.fit(SAMPLE.schema(), train), test).r2();
+
+        // when
+        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+
+        // then
+        double r2 = ((Number) registry.find(outcome.version()).orElseThrow().metrics().get("r2")).doubleValue();
+        assertThat(r2).as("retrained R² vs OLS R² %.4f", olsR2).isCloseTo(olsR2, within(0.03));
+        assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void labelsThatArePureNoiseGiveAVersionThatIsNotPromotedAndSayWhy() {
+        // given targets that have nothing to do with the features
+        Random random = new Random(13);
+        add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), 152 + random.nextGaussian() * 77)).toList(),
+                "noise");
+        String champion = serving.require().label();
+
+        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+
+        assertThat(outcome.promoted()).isFalse();
+        assertThat(outcome.reason()).contains("below the minimum").contains("the labels do not explain the target");
+        assertThat(serving.require().label()).isEqualTo(champion);
+        assertThat(registry.find(outcome.version()).orElseThrow().metrics()).containsEntry("decision", "not promoted");
     }
 
     private void add(List<LabelledRow> rows, String tag) {
