@@ -50,10 +50,20 @@ public record DataFolders(Path root) {
         return root.resolve("archive");
     }
 
+    /** Labelled examples for retraining: CSV files with the model's features and {@code target}. */
+    public Path labelsInbox() {
+        return inbox().resolve("labels");
+    }
+
+    public Path labelRejects() {
+        return rejects().resolve("labels");
+    }
+
     /** Creates the folders that are missing. */
     public DataFolders create() {
         try {
-            for (Path folder : new Path[] {inbox(), processing(), outbox(), rejects(), archive()}) {
+            for (Path folder : new Path[] {inbox(), processing(), outbox(), rejects(), archive(), labelsInbox(),
+                    labelRejects()}) {
                 Files.createDirectories(folder);
             }
             return this;

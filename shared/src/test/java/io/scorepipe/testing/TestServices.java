@@ -1,6 +1,10 @@
 package io.scorepipe.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -138,6 +142,14 @@ public final class TestServices {
         for (String topic : List.of("audit", "requests", "results", "dead-letter", "batches", "training-examples",
                 "model-updates", "retrain-requests")) {
             properties.put("scorepipe.topics." + topic, "test." + topic + suffix);
+        }
+        try {
+            Path data = Files.createTempDirectory("scorepipe-data-" + owner);
+            data.toFile().deleteOnExit();
+            properties.put("scorepipe.data-dir", data.toString());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
         // contexts cached side by side must not share consumer groups, or they rebalance each other
         properties.put("scorepipe.audit.group-id", "test-audit" + suffix);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,9 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,6 +23,7 @@ import io.scorepipe.batch.Batch;
 import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.worker.system.SettledFiles;
 
 /**
  * Claims complete CSV files from the inbox. A file is complete when its size and time have not
@@ -43,8 +41,7 @@ class InboxWatcher {
     private final BatchRepository batches;
     private final KafkaTemplate<String, String> kafka;
     private final TopicProperties topics;
-    private final long settleNanos;
-    private final Map<Path, Seen> seen = new HashMap<>();
+    private final SettledFiles inbox;
 
     InboxWatcher(DataFolders folders, BatchRepository batches, KafkaTemplate<String, String> kafka, TopicProperties topics,
             BatchProperties properties) {
@@ -52,44 +49,14 @@ class InboxWatcher {
         this.batches = batches;
         this.kafka = kafka;
         this.topics = topics;
-        this.settleNanos = properties.settle().toNanos();
-    }
-
-    private record Seen(long size, long modified, long since) {
+        this.inbox = new SettledFiles(folders.inbox(), "*.csv", properties.settle());
     }
 
     /** One look at the inbox; called on a schedule, never concurrently. */
     synchronized void poll() throws IOException {
-        Map<Path, Seen> current = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.inbox(), "*.csv")) {
-            for (Path file : files) {
-                if (file.getFileName().toString().startsWith(".") || !Files.isRegularFile(file)) {
-                    continue;
-                }
-                long size;
-                long modified;
-                try {
-                    size = Files.size(file);
-                    modified = Files.getLastModifiedTime(file).toMillis();
-                }
-                catch (NoSuchFileException ex) {
-                    continue;
-                }
-                Seen before = seen.get(file);
-                long now = System.nanoTime();
-                if (before == null || before.size() != size || before.modified() != modified) {
-                    current.put(file, new Seen(size, modified, now));
-                }
-                else if (now - before.since() >= settleNanos) {
-                    claim(file);
-                }
-                else {
-                    current.put(file, before);
-                }
-            }
+        for (Path file : inbox.settled()) {
+            claim(file);
         }
-        seen.clear();
-        seen.putAll(current);
     }
 
     private void claim(Path file) throws IOException {

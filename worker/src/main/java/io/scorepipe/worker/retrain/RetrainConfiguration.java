@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
@@ -20,12 +22,15 @@ import org.springframework.scheduling.support.CronTrigger;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModel;
+import io.scorepipe.worker.batch.BatchProperties;
+import io.scorepipe.worker.system.SettledFiles;
 
 /**
  * The job {@code retrain}: one step that runs a {@link RetrainService} retrain and records its
@@ -35,6 +40,8 @@ import io.scorepipe.registry.ServingModel;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RetrainProperties.class)
 class RetrainConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(RetrainConfiguration.class);
 
     static final String JOB = "retrain";
 
@@ -96,12 +103,26 @@ class RetrainConfiguration {
     }
 
     @Bean
-    SchedulingConfigurer retrainSchedule(RetrainProperties properties, RetrainRunner runner) {
+    LabelsWatcher labelsWatcher(DataFolders folders, TrainingExampleStore store, ServingModel serving,
+            BatchProperties batch) {
+        return new LabelsWatcher(folders, store, serving, new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()));
+    }
+
+    @Bean
+    SchedulingConfigurer retrainSchedule(RetrainProperties properties, RetrainRunner runner, LabelsWatcher labels,
+            BatchProperties batch) {
         return registrar -> {
-            if ("-".equals(properties.cron())) {
-                return;
+            registrar.addFixedDelayTask(() -> {
+                try {
+                    labels.poll();
+                }
+                catch (Exception ex) {
+                    log.warn("Labels inbox poll failed; trying again at the next round: {}", ex.getMessage());
+                }
+            }, batch.pollInterval());
+            if (!"-".equals(properties.cron())) {
+                registrar.addTriggerTask(() -> runner.run(UUID.randomUUID(), "schedule"), new CronTrigger(properties.cron()));
             }
-            registrar.addTriggerTask(() -> runner.run(UUID.randomUUID(), "schedule"), new CronTrigger(properties.cron()));
         };
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelStatus;
@@ -67,6 +70,9 @@ class RetrainIT {
 
     @Autowired
     RetrainRuns runs;
+
+    @Autowired
+    DataFolders folders;
 
     @Autowired
     TopicProperties topics;
@@ -183,6 +189,37 @@ class RetrainIT {
         assertThat(outcome.reason()).contains("below the minimum").contains("the labels do not explain the target");
         assertThat(serving.require().label()).isEqualTo(champion);
         assertThat(registry.find(outcome.version()).orElseThrow().metrics()).containsEntry("decision", "not promoted");
+    }
+
+    @Test
+    @Order(7)
+    void aLabelsFileDroppedIntoTheInboxBecomesExamplesAndItsBadLinesAreRejectedWithTheirReason() throws Exception {
+        // given the sample with its target column, two bad lines among them
+        List<String> lines = new ArrayList<>();
+        lines.add("target," + String.join(",", SAMPLE.schema().names()));
+        for (LabelledRow row : SAMPLE.rows().subList(0, 100)) {
+            StringBuilder line = new StringBuilder(Double.toString(row.target()));
+            for (double value : row.features()) {
+                line.append(',').append(value);
+            }
+            lines.add(line.toString());
+        }
+        lines.set(5, lines.get(5).replaceFirst(",[^,]+$", ",abc"));
+        lines.set(50, "1,2,3");
+
+        // when
+        Path part = folders.labelsInbox().resolve("labels.csv.part");
+        Files.write(part, lines);
+        Files.move(part, folders.labelsInbox().resolve("labels.csv"));
+
+        // then
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT count(*) FROM training_examples WHERE source = 'csv'").query(Integer.class).single() == 98);
+        Path rejects = folders.labelRejects().resolve("labels.rejects.csv");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(rejects) && Files.readAllLines(rejects).size() == 3);
+        List<String> rejected = Files.readAllLines(rejects);
+        assertThat(rejected.get(1)).startsWith("6,").contains("feature 's6'");
+        assertThat(rejected.get(2)).startsWith("51,").contains("expected 11 columns, got 3");
     }
 
     private void add(List<LabelledRow> rows, String tag) {

@@ -1,0 +1,121 @@
+package io.scorepipe.worker.retrain;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.scorepipe.batch.DataFolders;
+import io.scorepipe.registry.ServingModel;
+import io.scorepipe.scoring.FeatureSchema;
+import io.scorepipe.scoring.InvalidInputException;
+import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.worker.system.SettledFiles;
+
+/**
+ * Labelled examples from CSV files dropped into {@code inbox/labels/}: the header names the
+ * model's features (any order) and {@code target}. Good lines become training examples, keyed by
+ * file and line so a re-read adds nothing; bad lines go to {@code rejects/labels/<name>.rejects.csv}
+ * with their line number and reason. The file is claimed by an atomic move, so one worker reads it.
+ */
+class LabelsWatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(LabelsWatcher.class);
+    private static final String TARGET = "target";
+    private static final int BATCH = 1000;
+
+    private final DataFolders folders;
+    private final TrainingExampleStore store;
+    private final ServingModel serving;
+    private final SettledFiles inbox;
+
+    LabelsWatcher(DataFolders folders, TrainingExampleStore store, ServingModel serving, SettledFiles inbox) {
+        this.folders = folders;
+        this.store = store;
+        this.serving = serving;
+        this.inbox = inbox;
+    }
+
+    synchronized void poll() throws IOException {
+        for (Path file : inbox.settled()) {
+            String name = DataFolders.sanitize(file.getFileName().toString());
+            Path claimed = folders.processing().resolve("labels-" + UUID.randomUUID() + "__" + name);
+            try {
+                Files.move(file, claimed, StandardCopyOption.ATOMIC_MOVE);
+            }
+            catch (NoSuchFileException ex) {
+                continue; // another worker took it
+            }
+            read(claimed, name);
+            Files.move(claimed, folders.archive().resolve(claimed.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void read(Path file, String name) throws IOException {
+        FeatureSchema schema = serving.require().scorer().schema();
+        Path rejects = folders.labelRejects().resolve(name.replaceAll("\\.csv$", "") + ".rejects.csv");
+        int stored = 0;
+        int rejected = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                BufferedWriter out = Files.newBufferedWriter(rejects, StandardCharsets.UTF_8)) {
+            out.write("line,reason,raw\n");
+            String header = in.readLine();
+            List<String> columns = header == null ? List.of()
+                    : Arrays.stream(header.replace("\uFEFF", "").split(",", -1)).map(String::strip).toList();
+            int[] featureColumns = schema.names().stream().mapToInt(columns::indexOf).toArray();
+            int target = columns.indexOf(TARGET);
+            if (target < 0 || Arrays.stream(featureColumns).anyMatch(i -> i < 0)) {
+                out.write("1," + quote("the header must name the model's features " + schema.names() + " and '" + TARGET
+                        + "'") + "," + quote(header == null ? "" : header) + "\n");
+                log.warn("Labels file {} refused: its header {} lacks features or target", name, columns);
+                return;
+            }
+            List<LabelledRow> rows = new ArrayList<>(BATCH);
+            List<String> refs = new ArrayList<>(BATCH);
+            String line;
+            long number = 1;
+            while ((line = in.readLine()) != null) {
+                number++;
+                String[] cells = line.split(",", -1);
+                try {
+                    if (cells.length != columns.size()) {
+                        throw new IllegalArgumentException("expected " + columns.size() + " columns, got " + cells.length);
+                    }
+                    double[] features = new double[featureColumns.length];
+                    for (int i = 0; i < features.length; i++) {
+                        features[i] = schema.parseCell(i, cells[featureColumns[i]]);
+                    }
+                    double value = Double.parseDouble(cells[target].strip());
+                    rows.add(new LabelledRow(features, value));
+                    refs.add(name + ":" + number);
+                }
+                catch (InvalidInputException | IllegalArgumentException ex) {
+                    out.write(number + "," + quote(String.valueOf(ex.getMessage())) + "," + quote(line) + "\n");
+                    rejected++;
+                }
+                if (rows.size() == BATCH) {
+                    stored += store.add(schema, rows, "csv", refs);
+                    rows.clear();
+                    refs.clear();
+                }
+            }
+            stored += store.add(schema, rows, "csv", refs);
+        }
+        log.info("Labels file {}: {} examples stored, {} lines rejected", name, stored, rejected);
+    }
+
+    private static String quote(String value) {
+        return '"' + value.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,70 @@
+package io.scorepipe.worker.system;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files in a folder that are complete: seen at least twice, with a size and modification time
+ * unchanged for the settle period. Hidden files (a leading dot) are never offered, so writers may
+ * write under a hidden or {@code .part} name and rename when done. Not thread-safe: one poller.
+ */
+public final class SettledFiles {
+
+    private final Path folder;
+    private final String glob;
+    private final long settleNanos;
+    private final Map<Path, Seen> seen = new HashMap<>();
+
+    public SettledFiles(Path folder, String glob, Duration settle) {
+        this.folder = folder;
+        this.glob = glob;
+        this.settleNanos = settle.toNanos();
+    }
+
+    private record Seen(long size, long modified, long since) {
+    }
+
+    /** One look at the folder: the files that have settled since earlier looks. */
+    public List<Path> settled() throws IOException {
+        List<Path> ready = new ArrayList<>();
+        Map<Path, Seen> current = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, glob)) {
+            for (Path file : files) {
+                if (file.getFileName().toString().startsWith(".") || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                long size;
+                long modified;
+                try {
+                    size = Files.size(file);
+                    modified = Files.getLastModifiedTime(file).toMillis();
+                }
+                catch (NoSuchFileException ex) {
+                    continue;
+                }
+                Seen before = seen.get(file);
+                long now = System.nanoTime();
+                if (before == null || before.size() != size || before.modified() != modified) {
+                    current.put(file, new Seen(size, modified, now));
+                }
+                else if (now - before.since() >= settleNanos) {
+                    ready.add(file);
+                }
+                else {
+                    current.put(file, before);
+                }
+            }
+        }
+        seen.clear();
+        seen.putAll(current);
+        return ready;
+    }
+}
