@@ -2,6 +2,7 @@ package io.scorepipe.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,12 @@ public record AuditRecord(
     }
 
     public AuditRecord {
+        // an event read from Kafka without these is unreadable, not a row to retry forever
+        Objects.requireNonNull(predictionId, "prediction_id is required");
+        Objects.requireNonNull(source, "source is required");
+        Objects.requireNonNull(modelVersion, "model_version is required");
+        Objects.requireNonNull(features, "features are required");
+        Objects.requireNonNull(createdAt, "created_at is required");
         if (modelVersion.isBlank()) {
             throw new IllegalArgumentException("modelVersion must not be blank");
         }

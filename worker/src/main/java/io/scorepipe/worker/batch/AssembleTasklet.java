@@ -22,7 +22,8 @@ import io.scorepipe.batch.DataFolders;
 /**
  * Joins the partitions' part files, in order, under the header into the results and rejects
  * files (written next to their final place, then moved there atomically), marks the batch
- * completed and archives the input. Safe to run again after a crash: it rebuilds the same files.
+ * completed and archives the input. Safe to run again after a crash: the part files are only
+ * removed once the whole job has completed, so a re-run rebuilds the same files.
  */
 class AssembleTasklet implements Tasklet {
 
@@ -55,7 +56,8 @@ class AssembleTasklet implements Tasklet {
             Files.move(input, archived, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         batches.completed(UUID.fromString(batchId), results.toString(), rejects.toString(), archived.toString());
-        deleteTree(parts);
+        // the part files stay until the job is COMPLETED (BatchOutcomeListener): a crash before this
+        // step commits re-runs it, and it must find them again
         return RepeatStatus.FINISHED;
     }
 
@@ -73,7 +75,7 @@ class AssembleTasklet implements Tasklet {
         Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void deleteTree(Path folder) throws IOException {
+    static void deleteTree(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return;
         }

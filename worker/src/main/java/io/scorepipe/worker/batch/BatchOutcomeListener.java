@@ -1,5 +1,6 @@
 package io.scorepipe.worker.batch;
 
+import java.io.IOException;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -9,6 +10,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.DataFolders;
 
 /** Records a failed job's reason on its batch, in words a person can act on. */
 class BatchOutcomeListener implements JobExecutionListener {
@@ -16,13 +18,25 @@ class BatchOutcomeListener implements JobExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(BatchOutcomeListener.class);
 
     private final BatchRepository batches;
+    private final DataFolders folders;
 
-    BatchOutcomeListener(BatchRepository batches) {
+    BatchOutcomeListener(BatchRepository batches, DataFolders folders) {
         this.batches = batches;
+        this.folders = folders;
     }
 
     @Override
     public void afterJob(JobExecution execution) {
+        String batch = execution.getJobParameters().getString(ScoreFileJobConfiguration.BATCH_ID);
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            try {
+                AssembleTasklet.deleteTree(ScoreFileJobConfiguration.partsFolder(folders, batch));
+            }
+            catch (IOException ex) {
+                log.warn("Batch {} completed; its part files could not be removed: {}", batch, ex.getMessage());
+            }
+            return;
+        }
         if (execution.getStatus() != BatchStatus.FAILED) {
             return;
         }

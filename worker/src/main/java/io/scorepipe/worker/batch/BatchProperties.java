@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param settle how long a file's size and time must stay unchanged before it is taken as complete
  * @param chunkSize lines per transaction
  * @param partitions parts a file is split into, scored in parallel
- * @param skipLimitPercent share of rejected lines, per part, over which the job fails
+ * @param skipLimitPercent share of the file's lines that may be rejected; past it the job fails
  * @param staleAfter a running batch whose worker has not beaten for this long is taken over
  * @param heartbeat how often a worker marks its running batches as alive
  * @param concurrentJobs files one worker scores at the same time

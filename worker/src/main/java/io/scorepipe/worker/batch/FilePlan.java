@@ -1,9 +1,7 @@
 package io.scorepipe.worker.batch;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,7 @@ import java.nio.file.Path;
  * A file's header and how many data lines follow it.
  *
  * @param header the first line
- * @param dataLines lines after the header (a last line without a line break counts)
+ * @param dataLines lines after the header, as a line reader counts them
  */
 record FilePlan(String header, long dataLines) {
 
@@ -25,21 +23,14 @@ record FilePlan(String header, long dataLines) {
         if (header == null || header.isBlank()) {
             throw new IllegalArgumentException("the file is empty; expected a header line naming the model's features");
         }
-        long lines = 0;
-        boolean endsWithBreak = true;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        lines++;
-                    }
-                }
-                endsWithBreak = buffer[n - 1] == '\n';
+        // counted the way the job's reader splits lines (\n, \r\n and a lone \r alike), so that the
+        // partitions cover every line
+        long physical = 0;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            while (reader.readLine() != null) {
+                physical++;
             }
         }
-        long physical = lines + (endsWithBreak ? 0 : 1);
         return new FilePlan(header, Math.max(0, physical - 1));
     }
 }

@@ -1,6 +1,8 @@
 package io.scorepipe.worker.batch;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -49,9 +51,10 @@ class ScoreFileJobConfiguration {
     static final String REJECTS_FILE = "rejects.file";
 
     @Bean
-    Job scoreFileJob(JobRepository jobs, Step prepareStep, Step scoreStep, Step assembleStep, BatchRepository batches) {
+    Job scoreFileJob(JobRepository jobs, Step prepareStep, Step scoreStep, Step assembleStep, BatchRepository batches,
+            DataFolders folders) {
         return new JobBuilder(JOB, jobs).start(prepareStep).next(scoreStep).next(assembleStep)
-                .listener(new BatchOutcomeListener(batches)).build();
+                .listener(new BatchOutcomeListener(batches, folders)).build();
     }
 
     @Bean
@@ -67,8 +70,9 @@ class ScoreFileJobConfiguration {
             context.putLong(DATA_LINES, plan.dataLines());
             // named once, here, so that a restarted job writes to the same files
             String stem = stem(parameters.getString(FILE_NAME));
-            String suffix = Files.exists(folders.outbox().resolve(stem + ".scored.csv"))
-                    ? "." + parameters.getString(BATCH_ID).substring(0, 8) : "";
+            // reserve the plain name atomically; a batch that finds it taken uses its id in its names
+            String suffix = reserve(folders.outbox().resolve(stem + ".scored.csv")) ? ""
+                    : "." + parameters.getString(BATCH_ID);
             context.putString(RESULTS_FILE, folders.outbox().resolve(stem + suffix + ".scored.csv").toString());
             context.putString(REJECTS_FILE, folders.rejects().resolve(stem + suffix + ".rejects.csv").toString());
             batches.started(UUID.fromString(parameters.getString(BATCH_ID)), version, plan.dataLines());
@@ -137,6 +141,16 @@ class ScoreFileJobConfiguration {
             BatchRepository batches, BatchProperties properties) {
         return new StepBuilder("assemble", jobs).tasklet(new AssembleTasklet(folders, batches, properties.partitions()),
                 transactions).build();
+    }
+
+    private static boolean reserve(Path file) throws IOException {
+        try {
+            Files.createFile(file);
+            return true;
+        }
+        catch (FileAlreadyExistsException ex) {
+            return false;
+        }
     }
 
     static String stem(String fileName) {

@@ -57,12 +57,13 @@ class LabelsWatcher {
             catch (NoSuchFileException ex) {
                 continue; // another worker took it
             }
-            read(claimed, name);
+            read(claimed, name, claimed.getFileName().toString());
             Files.move(claimed, folders.archive().resolve(claimed.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
-    private void read(Path file, String name) throws IOException {
+    /** Lines are keyed by the claimed file's unique name: a later file of the same name is new data. */
+    private void read(Path file, String name, String key) throws IOException {
         FeatureSchema schema = serving.require().scorer().schema();
         Path rejects = folders.labelRejects().resolve(name.replaceAll("\\.csv$", "") + ".rejects.csv");
         int stored = 0;
@@ -98,7 +99,7 @@ class LabelsWatcher {
                     }
                     double value = Double.parseDouble(cells[target].strip());
                     rows.add(new LabelledRow(features, value));
-                    refs.add(name + ":" + number);
+                    refs.add(key + ":" + number);
                 }
                 catch (InvalidInputException | IllegalArgumentException ex) {
                     out.write(number + "," + quote(String.valueOf(ex.getMessage())) + "," + quote(line) + "\n");

@@ -13,13 +13,13 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.support.CronTrigger;
-import org.springframework.transaction.PlatformTransactionManager;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.batch.DataFolders;
@@ -66,7 +66,7 @@ class RetrainConfiguration {
     }
 
     @Bean
-    Job retrainJob(JobRepository jobs, PlatformTransactionManager transactions, RetrainService retrain, RetrainRuns runs) {
+    Job retrainJob(JobRepository jobs, RetrainService retrain, RetrainRuns runs) {
         var step = new StepBuilder("retrain", jobs).tasklet((contribution, chunk) -> {
             var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
             UUID runId = UUID.fromString(parameters.getString(RetrainRunner.RUN_ID));
@@ -88,7 +88,9 @@ class RetrainConfiguration {
                 throw ex;
             }
             return RepeatStatus.FINISHED;
-        }, transactions).build();
+            // no database transaction around the run: the registry's changes and the run's record must
+            // commit as they happen, and a promotion be announced only after its commit
+        }, new ResourcelessTransactionManager()).build();
         return new JobBuilder(JOB, jobs).start(step).build();
     }
 
