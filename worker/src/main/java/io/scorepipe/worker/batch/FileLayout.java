@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.scorepipe.scoring.FeatureSchema;
+import io.scorepipe.worker.system.Csv;
 
 /**
  * How a CSV header maps to a model: the column of each feature, in schema order. Extra columns

@@ -18,6 +18,7 @@ import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.audit.AuditWriter;
 import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.worker.system.Csv;
 
 /**
  * Writes one partition's chunk: scored lines to its part of the results file and to the audit

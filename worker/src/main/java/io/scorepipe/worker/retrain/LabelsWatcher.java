@@ -21,6 +21,7 @@ import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.worker.system.Csv;
 import io.scorepipe.worker.system.SettledFiles;
 
 /**
@@ -73,12 +74,12 @@ class LabelsWatcher {
             out.write("line,reason,raw\n");
             String header = in.readLine();
             List<String> columns = header == null ? List.of()
-                    : Arrays.stream(header.replace("\uFEFF", "").split(",", -1)).map(String::strip).toList();
+                    : Csv.split(header.replace("\uFEFF", "")).stream().map(String::strip).toList();
             int[] featureColumns = schema.names().stream().mapToInt(columns::indexOf).toArray();
             int target = columns.indexOf(TARGET);
             if (target < 0 || Arrays.stream(featureColumns).anyMatch(i -> i < 0)) {
-                out.write("1," + quote("the header must name the model's features " + schema.names() + " and '" + TARGET
-                        + "'") + "," + quote(header == null ? "" : header) + "\n");
+                out.write("1," + Csv.quote("the header must name the model's features " + schema.names() + " and '" + TARGET
+                        + "'") + "," + Csv.quote(header == null ? "" : header) + "\n");
                 log.warn("Labels file {} refused: its header {} lacks features or target", name, columns);
                 return;
             }
@@ -88,21 +89,21 @@ class LabelsWatcher {
             long number = 1;
             while ((line = in.readLine()) != null) {
                 number++;
-                String[] cells = line.split(",", -1);
                 try {
-                    if (cells.length != columns.size()) {
-                        throw new IllegalArgumentException("expected " + columns.size() + " columns, got " + cells.length);
+                    List<String> cells = Csv.split(line);
+                    if (cells.size() != columns.size()) {
+                        throw new IllegalArgumentException("expected " + columns.size() + " columns, got " + cells.size());
                     }
                     double[] features = new double[featureColumns.length];
                     for (int i = 0; i < features.length; i++) {
-                        features[i] = schema.parseCell(i, cells[featureColumns[i]]);
+                        features[i] = schema.parseCell(i, cells.get(featureColumns[i]));
                     }
-                    double value = Double.parseDouble(cells[target].strip());
+                    double value = Double.parseDouble(cells.get(target).strip());
                     rows.add(new LabelledRow(features, value));
                     refs.add(key + ":" + number);
                 }
                 catch (InvalidInputException | IllegalArgumentException ex) {
-                    out.write(number + "," + quote(String.valueOf(ex.getMessage())) + "," + quote(line) + "\n");
+                    out.write(number + "," + Csv.quote(String.valueOf(ex.getMessage())) + "," + Csv.quote(line) + "\n");
                     rejected++;
                 }
                 if (rows.size() == BATCH) {
@@ -114,9 +115,5 @@ class LabelsWatcher {
             stored += store.add(schema, rows, "csv", refs);
         }
         log.info("Labels file {}: {} examples stored, {} lines rejected", name, stored, rejected);
-    }
-
-    private static String quote(String value) {
-        return '"' + value.replace("\"", "\"\"") + '"';
     }
 }

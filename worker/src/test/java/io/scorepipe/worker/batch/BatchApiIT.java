@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.scorepipe.testing.TestServices;
-import io.scorepipe.worker.WorkerProcess;
+import io.scorepipe.worker.AppProcess;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,7 +38,7 @@ class BatchApiIT {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Map<String, Object> PROPERTIES = new HashMap<>();
     static Path dataDir;
-    static WorkerProcess api;
+    static AppProcess api;
     static int apiPort;
 
     @DynamicPropertySource
@@ -67,7 +67,7 @@ class BatchApiIT {
         }
         Map<String, Object> apiProperties = new HashMap<>(PROPERTIES);
         apiProperties.put("server.port", apiPort);
-        api = WorkerProcess.startApi("api", apiProperties);
+        api = AppProcess.startApi("api", apiProperties);
         await().atMost(Duration.ofSeconds(120)).until(api::started);
         HttpClient http = HttpClient.newHttpClient();
 

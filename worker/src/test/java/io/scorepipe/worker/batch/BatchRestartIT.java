@@ -20,7 +20,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.testing.TestDatabases;
 import io.scorepipe.testing.TestServices;
-import io.scorepipe.worker.WorkerProcess;
+import io.scorepipe.worker.AppProcess;
 
 /** A worker killed with SIGKILL in the middle of a 200,000-line file; another start finishes it. */
 class BatchRestartIT {
@@ -42,7 +42,7 @@ class BatchRestartIT {
         properties.put("scorepipe.batch.chunk-size", "1000");
         try (HikariDataSource database = TestDatabases.pool(schema)) {
             JdbcClient jdbc = JdbcClient.create(database);
-            WorkerProcess first = WorkerProcess.start("first", properties);
+            AppProcess first = AppProcess.start("first", properties);
             await().atMost(Duration.ofSeconds(120)).until(first::started);
             writeFile(dataDir.resolve("inbox"), "big.csv");
 
@@ -53,7 +53,7 @@ class BatchRestartIT {
             assertThat(scoredAtKill).isLessThan(ROWS);
 
             // and a worker starts again
-            try (WorkerProcess second = WorkerProcess.start("second", properties)) {
+            try (AppProcess second = AppProcess.start("second", properties)) {
                 await().atMost(Duration.ofSeconds(180)).until(() -> "completed".equals(status(jdbc)));
             }
             finally {

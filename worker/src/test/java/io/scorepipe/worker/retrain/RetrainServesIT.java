@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
 import io.scorepipe.testing.TestServices;
-import io.scorepipe.worker.WorkerProcess;
+import io.scorepipe.worker.AppProcess;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,7 +37,7 @@ class RetrainServesIT {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Map<String, Object> PROPERTIES = new HashMap<>();
-    static WorkerProcess api;
+    static AppProcess api;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
@@ -69,7 +69,7 @@ class RetrainServesIT {
         Map<String, Object> apiProperties = new HashMap<>(PROPERTIES);
         apiProperties.put("server.port", port);
         apiProperties.put("scorepipe.model.refresh-interval", "10m"); // only the announcement can explain a quick swap
-        api = WorkerProcess.startApi("api", apiProperties);
+        api = AppProcess.startApi("api", apiProperties);
         await().atMost(Duration.ofSeconds(120)).until(api::started);
         BundledSample sample = BundledSample.diabetes();
         String body = JSON.writeValueAsString(Map.of("features", sample.rows().getFirst().features()));

@@ -20,7 +20,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.scorepipe.testing.TestDatabases;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.KafkaProbe;
-import io.scorepipe.worker.WorkerProcess;
+import io.scorepipe.worker.AppProcess;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Two worker processes in one consumer group; one is killed with SIGKILL while requests flow. */
@@ -41,8 +41,8 @@ class WorkerFailoverIT {
         String requests = properties.get("scorepipe.topics.requests").toString();
         String results = properties.get("scorepipe.topics.results").toString();
         String prefix = "failover-" + UUID.randomUUID() + "-";
-        try (WorkerProcess first = WorkerProcess.start("first", properties);
-                WorkerProcess second = WorkerProcess.start("second", properties);
+        try (AppProcess first = AppProcess.start("first", properties);
+                AppProcess second = AppProcess.start("second", properties);
                 KafkaProbe kafka = new KafkaProbe();
                 HikariDataSource database = TestDatabases.pool(schema)) {
             await().atMost(Duration.ofSeconds(120)).until(() -> first.started() && second.started());

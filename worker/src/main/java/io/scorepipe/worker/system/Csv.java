@@ -1,4 +1,4 @@
-package io.scorepipe.worker.batch;
+package io.scorepipe.worker.system;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +8,13 @@ import java.util.List;
  * quotes are one. A record spanning lines is not supported (it is rejected as an unterminated
  * quote), because a scoring row is numbers and an id.
  */
-final class Csv {
+public final class Csv {
 
     private Csv() {
     }
 
     /** @throws IllegalArgumentException for an unterminated or misplaced quote */
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         List<String> fields = new ArrayList<>(16);
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
@@ -59,7 +59,7 @@ final class Csv {
     }
 
     /** One field, quoted when it needs to be. */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
             return value;
         }

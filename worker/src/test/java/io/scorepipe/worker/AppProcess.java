@@ -16,27 +16,27 @@ import java.util.concurrent.TimeUnit;
  * operating-system process, so a test can kill it the way production does (SIGKILL: no shutdown
  * hooks, no commits).
  */
-public final class WorkerProcess implements AutoCloseable {
+public final class AppProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
 
-    private WorkerProcess(Process process, Path log) {
+    private AppProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
     }
 
     /** Starts the worker with {@code properties} as command-line arguments. */
-    public static WorkerProcess start(String name, Map<String, Object> properties) {
+    public static AppProcess start(String name, Map<String, Object> properties) {
         return start("scorepipe.worker.jar", name, properties);
     }
 
     /** Starts the api jar with {@code properties} as command-line arguments. */
-    public static WorkerProcess startApi(String name, Map<String, Object> properties) {
+    public static AppProcess startApi(String name, Map<String, Object> properties) {
         return start("scorepipe.api.jar", name, properties);
     }
 
-    private static WorkerProcess start(String jarProperty, String name, Map<String, Object> properties) {
+    private static AppProcess start(String jarProperty, String name, Map<String, Object> properties) {
         String jar = System.getProperty(jarProperty);
         if (jar == null || !new File(jar).isFile()) {
             throw new IllegalStateException("the jar is not built (system property " + jarProperty + " = " + jar
@@ -51,7 +51,7 @@ public final class WorkerProcess implements AutoCloseable {
         try {
             Path log = Files.createTempFile("worker-" + name + "-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new WorkerProcess(process, log);
+            return new AppProcess(process, log);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
