@@ -49,6 +49,7 @@ class AssembleTasklet implements Tasklet {
         Path rejects = Path.of(job.getString(ScoreFileJobConfiguration.REJECTS_FILE));
         join(parts, "results-", cleanHeader + ",prediction,model_version", results);
         join(parts, "rejects-", "line,reason,raw", rejects);
+        Files.deleteIfExists(ScoreFileJobConfiguration.claimMarker(results));
 
         Path input = Path.of(parameters.getString(ScoreFileJobConfiguration.INPUT_FILE));
         Path archived = folders.archive().resolve(input.getFileName());

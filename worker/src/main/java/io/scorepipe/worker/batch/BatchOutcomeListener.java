@@ -1,6 +1,8 @@
 package io.scorepipe.worker.batch;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -49,6 +51,16 @@ class BatchOutcomeListener implements JobExecutionListener {
         UUID batchId = UUID.fromString(execution.getJobParameters().getString(ScoreFileJobConfiguration.BATCH_ID));
         batches.failed(batchId, reason);
         log.warn("Batch {} failed: {}", batchId, reason);
+        // a failed batch writes no results: its name is free again for the next file of that name
+        String results = execution.getExecutionContext().getString(ScoreFileJobConfiguration.RESULTS_FILE, null);
+        if (results != null) {
+            try {
+                Files.deleteIfExists(ScoreFileJobConfiguration.claimMarker(Path.of(results)));
+            }
+            catch (IOException ex) {
+                log.warn("Batch {} failed; the claim on {} could not be released: {}", batchId, results, ex.getMessage());
+            }
+        }
     }
 
     private static String rootMessage(Throwable ex) {

@@ -143,14 +143,29 @@ class ScoreFileJobConfiguration {
                 transactions).build();
     }
 
+    /**
+     * Claims {@code file}'s name for one batch: atomically creates its hidden claim marker, and
+     * gives the name up again if a finished file already has it. The outbox itself shows a results
+     * file only once it is complete (AssembleTasklet moves it there and drops the marker).
+     */
     private static boolean reserve(Path file) throws IOException {
+        Path claim = claimMarker(file);
         try {
-            Files.createFile(file);
-            return true;
+            Files.createFile(claim);
         }
         catch (FileAlreadyExistsException ex) {
             return false;
         }
+        if (Files.exists(file)) {
+            Files.deleteIfExists(claim);
+            return false;
+        }
+        return true;
+    }
+
+    /** The hidden file that holds a results name while its batch runs. */
+    static Path claimMarker(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".claimed");
     }
 
     static String stem(String fileName) {
