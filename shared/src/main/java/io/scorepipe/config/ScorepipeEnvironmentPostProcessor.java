@@ -2,6 +2,7 @@ package io.scorepipe.config;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -31,6 +32,10 @@ public class ScorepipeEnvironmentPostProcessor implements EnvironmentPostProcess
 
     /** The name of the property source this adds. */
     public static final String SOURCE = "scorepipeEnvironment";
+
+    /** Every variable this reads; the Compose file's environment is checked against them. */
+    public static final List<String> VARIABLES = List.of("DATABASE_URL", "DB_PASSWORD_FILE", "REDIS_URL",
+            "KAFKA_BOOTSTRAP_SERVERS", "SCOREPIPE_DATA_DIR", "ADMIN_TOKEN_FILE");
 
     public static final String DEFAULT_DATABASE_URL = "postgresql://scorepipe@localhost:5432/scorepipe";
     public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";

@@ -53,6 +53,30 @@ class ScorepipeEnvironmentPostProcessorTests {
     }
 
     @Test
+    void everyListedVariableChangesWhatTheAppsSee(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "s3cret");
+        Map<String, String> values = Map.of("DATABASE_URL", "postgresql://u@elsewhere:1/other",
+                "DB_PASSWORD_FILE", secret.toString(), "REDIS_URL", "redis://elsewhere:1",
+                "KAFKA_BOOTSTRAP_SERVERS", "elsewhere:1", "SCOREPIPE_DATA_DIR", "/elsewhere",
+                "ADMIN_TOKEN_FILE", secret.toString());
+        assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(ScorepipeEnvironmentPostProcessor.VARIABLES);
+        StandardEnvironment defaults = environment(Map.of());
+        processor.postProcessEnvironment(defaults, new SpringApplication());
+        Map<String, Object> before = properties(defaults);
+
+        for (String variable : ScorepipeEnvironmentPostProcessor.VARIABLES) {
+            StandardEnvironment environment = environment(Map.of(variable, values.get(variable)));
+            processor.postProcessEnvironment(environment, new SpringApplication());
+            assertThat(properties(environment)).as(variable).isNotEqualTo(before);
+        }
+    }
+
+    private static Map<String, Object> properties(StandardEnvironment environment) {
+        return ((MapPropertySource) environment.getPropertySources().get(ScorepipeEnvironmentPostProcessor.SOURCE))
+                .getSource();
+    }
+
+    @Test
     void explicitSpringPropertiesWin() {
         StandardEnvironment environment = environment(Map.of("spring.datasource.url", "jdbc:postgresql://other/db"));
 

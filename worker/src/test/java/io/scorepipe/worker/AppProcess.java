@@ -36,7 +36,21 @@ public final class AppProcess implements AutoCloseable {
         return start("scorepipe.api.jar", name, properties);
     }
 
+    /**
+     * Starts {@code app} ("api" or "worker") the way a container does: configured by environment
+     * variables, with only {@code properties} added on the command line.
+     */
+    public static AppProcess startWithEnvironment(String app, String name, Map<String, String> environment,
+            Map<String, Object> properties) {
+        return start("scorepipe." + app + ".jar", name, environment, properties);
+    }
+
     private static AppProcess start(String jarProperty, String name, Map<String, Object> properties) {
+        return start(jarProperty, name, Map.of(), properties);
+    }
+
+    private static AppProcess start(String jarProperty, String name, Map<String, String> environment,
+            Map<String, Object> properties) {
         String jar = System.getProperty(jarProperty);
         if (jar == null || !new File(jar).isFile()) {
             throw new IllegalStateException("the jar is not built (system property " + jarProperty + " = " + jar
@@ -50,7 +64,9 @@ public final class AppProcess implements AutoCloseable {
         }
         try {
             Path log = Files.createTempFile("worker-" + name + "-", ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new AppProcess(process, log);
         }
         catch (IOException ex) {
