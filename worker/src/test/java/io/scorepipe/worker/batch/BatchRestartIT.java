@@ -18,9 +18,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.scorepipe.scoring.BundledSample;
+import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.TestDatabases;
 import io.scorepipe.testing.TestServices;
-import io.scorepipe.worker.AppProcess;
 
 /** A worker killed with SIGKILL in the middle of a 200,000-line file; another start finishes it. */
 class BatchRestartIT {

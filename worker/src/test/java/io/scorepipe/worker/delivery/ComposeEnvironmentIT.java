@@ -29,9 +29,9 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.scorepipe.config.DatabaseUrl;
 import io.scorepipe.scoring.BundledSample;
+import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.TestDatabases;
 import io.scorepipe.testing.TestServices;
-import io.scorepipe.worker.AppProcess;
 import io.scorepipe.worker.KafkaProbe;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

@@ -23,8 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.TestServices;
-import io.scorepipe.worker.AppProcess;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

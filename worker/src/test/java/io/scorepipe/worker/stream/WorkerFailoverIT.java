@@ -17,10 +17,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.TestDatabases;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.KafkaProbe;
-import io.scorepipe.worker.AppProcess;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Two worker processes in one consumer group; one is killed with SIGKILL while requests flow. */

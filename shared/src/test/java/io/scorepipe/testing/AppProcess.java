@@ -1,12 +1,14 @@
-package io.scorepipe.worker;
+package io.scorepipe.testing;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * hooks, no commits).
  */
 public final class AppProcess implements AutoCloseable {
+
+    /** Each jar under test, copied once per test JVM; see {@link #privateCopy}. */
+    private static final Map<String, Path> COPIES = new HashMap<>();
 
     private final Process process;
     private final Path log;
@@ -57,7 +62,7 @@ public final class AppProcess implements AutoCloseable {
                     + "); run the tests with 'mvn verify' from the project root, which packages it first");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "--sun-misc-unsafe-memory-access=allow", "-jar", jar));
+                "-Xmx512m", "--sun-misc-unsafe-memory-access=allow", "-jar", privateCopy(jar).toString()));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         if (!properties.containsKey("server.port")) {
             command.add("--server.port=0");
@@ -72,6 +77,23 @@ public final class AppProcess implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * A copy of {@code jar} that only this test JVM uses: a build that rewrites the jar while
+     * its process runs would otherwise break the process's class loading mid-test.
+     */
+    private static synchronized Path privateCopy(String jar) {
+        return COPIES.computeIfAbsent(jar, original -> {
+            try {
+                Path copy = Files.createTempFile("scorepipe-app-", ".jar");
+                copy.toFile().deleteOnExit();
+                return Files.copy(Path.of(original), copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
     }
 
     /** Whether the log says the application started. */
