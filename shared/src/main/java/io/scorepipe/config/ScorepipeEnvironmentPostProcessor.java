@@ -23,7 +23,13 @@ import org.springframework.core.env.MapPropertySource;
  * <tr><td>KAFKA_BOOTSTRAP_SERVERS</td><td>localhost:9092</td><td>spring.kafka.bootstrap-servers</td></tr>
  * <tr><td>SCOREPIPE_DATA_DIR</td><td>./data</td><td>scorepipe.data-dir</td></tr>
  * <tr><td>ADMIN_TOKEN_FILE</td><td>unset</td><td>scorepipe.admin.token-file</td></tr>
+ * <tr><td>DB_MIGRATION_USER</td><td>unset: migrations run as DATABASE_URL's user</td><td>spring.flyway.user</td></tr>
+ * <tr><td>DB_MIGRATION_PASSWORD_FILE</td><td>unset</td><td>spring.flyway.password</td></tr>
  * </table>
+ *
+ * <p>With a migration role of its own, the schema belongs to that role and the apps' role
+ * (DATABASE_URL's user) is granted row access only: it cannot drop or alter a table. The
+ * migrations' {@code afterMigrate} callback grants it, named by the placeholder {@code app_role}.
  *
  * <p>The derived properties have the lowest precedence: an explicit {@code spring.datasource.url}
  * (in a property file, a system property or a test) still wins.
@@ -35,7 +41,11 @@ public class ScorepipeEnvironmentPostProcessor implements EnvironmentPostProcess
 
     /** Every variable this reads; the Compose file's environment is checked against them. */
     public static final List<String> VARIABLES = List.of("DATABASE_URL", "DB_PASSWORD_FILE", "REDIS_URL",
-            "KAFKA_BOOTSTRAP_SERVERS", "SCOREPIPE_DATA_DIR", "ADMIN_TOKEN_FILE");
+            "KAFKA_BOOTSTRAP_SERVERS", "SCOREPIPE_DATA_DIR", "ADMIN_TOKEN_FILE", "DB_MIGRATION_USER",
+            "DB_MIGRATION_PASSWORD_FILE");
+
+    /** The Flyway placeholder that names the apps' own database role. */
+    public static final String APP_ROLE_PLACEHOLDER = "spring.flyway.placeholders.app_role";
 
     public static final String DEFAULT_DATABASE_URL = "postgresql://scorepipe@localhost:5432/scorepipe";
     public static final String DEFAULT_REDIS_URL = "redis://localhost:6379";
@@ -56,6 +66,16 @@ public class ScorepipeEnvironmentPostProcessor implements EnvironmentPostProcess
         }
         else if (database.password() != null) {
             properties.put("spring.datasource.password", database.password());
+        }
+        properties.put(APP_ROLE_PLACEHOLDER, database.username() == null ? "" : database.username());
+        String migrationUser = environment.getProperty("DB_MIGRATION_USER");
+        if (migrationUser != null && !migrationUser.isBlank()) {
+            properties.put("spring.flyway.user", migrationUser);
+            String migrationPasswordFile = environment.getProperty("DB_MIGRATION_PASSWORD_FILE");
+            if (migrationPasswordFile != null && !migrationPasswordFile.isBlank()) {
+                properties.put("spring.flyway.password",
+                        SecretFile.read("DB_MIGRATION_PASSWORD_FILE", Path.of(migrationPasswordFile)));
+            }
         }
         properties.put("scorepipe.redis.url", environment.getProperty("REDIS_URL", DEFAULT_REDIS_URL));
         properties.put("spring.kafka.bootstrap-servers",

@@ -58,17 +58,35 @@ class ScorepipeEnvironmentPostProcessorTests {
         Map<String, String> values = Map.of("DATABASE_URL", "postgresql://u@elsewhere:1/other",
                 "DB_PASSWORD_FILE", secret.toString(), "REDIS_URL", "redis://elsewhere:1",
                 "KAFKA_BOOTSTRAP_SERVERS", "elsewhere:1", "SCOREPIPE_DATA_DIR", "/elsewhere",
-                "ADMIN_TOKEN_FILE", secret.toString());
+                "ADMIN_TOKEN_FILE", secret.toString(), "DB_MIGRATION_USER", "owner", "DB_MIGRATION_PASSWORD_FILE",
+                secret.toString());
         assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(ScorepipeEnvironmentPostProcessor.VARIABLES);
         StandardEnvironment defaults = environment(Map.of());
         processor.postProcessEnvironment(defaults, new SpringApplication());
         Map<String, Object> before = properties(defaults);
 
         for (String variable : ScorepipeEnvironmentPostProcessor.VARIABLES) {
-            StandardEnvironment environment = environment(Map.of(variable, values.get(variable)));
+            // the migration password is read only for a migration user
+            Map<String, Object> set = variable.equals("DB_MIGRATION_PASSWORD_FILE")
+                    ? Map.of(variable, values.get(variable), "DB_MIGRATION_USER", "owner") : Map.of(variable, values.get(variable));
+            StandardEnvironment environment = environment(set);
             processor.postProcessEnvironment(environment, new SpringApplication());
             assertThat(properties(environment)).as(variable).isNotEqualTo(before);
         }
+    }
+
+    @Test
+    void aMigrationRoleOfItsOwnRunsFlywayAndTheAppsRoleIsTheGrantee(@TempDir Path dir) throws Exception {
+        Path password = Files.writeString(dir.resolve("owner.txt"), "owner-secret");
+        StandardEnvironment environment = environment(Map.of("DATABASE_URL", "postgresql://app@db/scorepipe",
+                "DB_MIGRATION_USER", "owner", "DB_MIGRATION_PASSWORD_FILE", password.toString()));
+
+        processor.postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("app");
+        assertThat(environment.getProperty("spring.flyway.user")).isEqualTo("owner");
+        assertThat(environment.getProperty("spring.flyway.password")).isEqualTo("owner-secret");
+        assertThat(environment.getProperty(ScorepipeEnvironmentPostProcessor.APP_ROLE_PLACEHOLDER)).isEqualTo("app");
     }
 
     private static Map<String, Object> properties(StandardEnvironment environment) {

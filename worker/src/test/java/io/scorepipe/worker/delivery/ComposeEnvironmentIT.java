@@ -59,7 +59,9 @@ class ComposeEnvironmentIT {
         Path secrets = Files.createTempDirectory("scorepipe-secrets");
         Path data = Files.createTempDirectory("scorepipe-data");
         DatabaseUrl local = TestServices.postgres();
-        Files.writeString(secrets.resolve("db_password"), local.password() == null ? "unused-with-trust-auth" : local.password());
+        String password = local.password() == null ? "unused-with-trust-auth" : local.password();
+        Files.writeString(secrets.resolve("db_password"), password);
+        Files.writeString(secrets.resolve("db_app_password"), password);
         String token = UUID.randomUUID().toString();
         Files.writeString(secrets.resolve("admin_token"), token);
         Map<String, String> api = localEnvironment("api", schema, secrets, data);
@@ -162,6 +164,8 @@ class ComposeEnvironmentIT {
                     assertThat(interpolated).startsWith("kafka:");
                     yield TestServices.kafkaBootstrapServers();
                 }
+                // the local database has one role for both: the schema's owner and the apps' role
+                case "DB_MIGRATION_USER" -> local.username() == null ? interpolated : local.username();
                 case "SCOREPIPE_DATA_DIR" -> {
                     assertThat(interpolated).isEqualTo("/data");
                     yield data.toString();

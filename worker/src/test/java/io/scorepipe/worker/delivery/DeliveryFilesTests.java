@@ -113,7 +113,7 @@ class DeliveryFilesTests {
     @Test
     void secretsComeOnlyFromFiles() {
         Map<String, Object> secrets = map(compose.get("secrets"));
-        assertThat(secrets.keySet()).containsExactlyInAnyOrder("db_password", "admin_token");
+        assertThat(secrets.keySet()).containsExactlyInAnyOrder("db_password", "db_app_password", "admin_token");
         secrets.forEach((name, secret) -> assertThat(map(secret)).as(name)
                 .containsExactly(Map.entry("file", "./secrets/" + name + ".txt")));
         for (String name : SERVICES) {
@@ -131,6 +131,25 @@ class DeliveryFilesTests {
         }
         assertThat(environment("db")).containsEntry("POSTGRES_PASSWORD_FILE", "/run/secrets/db_password");
         assertThat(environment("api")).containsEntry("ADMIN_TOKEN_FILE", "/run/secrets/admin_token");
+    }
+
+    @Test
+    void theAppsConnectAsARoleThatCannotChangeTheSchema() throws IOException {
+        String owner = environment("db").get("POSTGRES_USER");
+        for (String name : APPS) {
+            assertThat(environment(name).get("DATABASE_URL")).as(name).startsWith("postgresql://scorepipe_app@db:");
+            assertThat(environment(name).get("DB_PASSWORD_FILE")).as(name).isEqualTo("/run/secrets/db_app_password");
+        }
+        // only the worker migrates, as the schema's owner; the api waits for it
+        assertThat(environment("worker")).containsEntry("DB_MIGRATION_USER", owner)
+                .containsEntry("DB_MIGRATION_PASSWORD_FILE", "/run/secrets/db_password");
+        assertThat(environment("api")).doesNotContainKeys("DB_MIGRATION_USER", "DB_MIGRATION_PASSWORD_FILE");
+        assertThat(strings(service("api").get("secrets"))).doesNotContain("db_password");
+        assertThat(map(map(service("api").get("depends_on")).get("worker")).get("condition")).isEqualTo("service_healthy");
+        // the database creates that role when its volume is first initialised
+        assertThat(strings(service("db").get("volumes"))).contains("./deploy/postgres:/docker-entrypoint-initdb.d:ro");
+        assertThat(Files.readString(ROOT.resolve("deploy/postgres/10-app-role.sh")))
+                .contains("CREATE ROLE scorepipe_app LOGIN PASSWORD").contains("/run/secrets/db_app_password");
     }
 
     @Test
