@@ -42,6 +42,10 @@ class BatchOutcomeListener implements JobExecutionListener {
         if (execution.getStatus() != BatchStatus.FAILED) {
             return;
         }
+        if (execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::causedBy)) {
+            // not the file's fault: BatchRunner resumes the job once the database answers
+            return;
+        }
         // the partitions' own failures say what went wrong; the manager step only says that one did
         String reason = execution.getStepExecutions().stream().flatMap(step -> step.getFailureExceptions().stream())
                 .filter(ex -> !ex.getClass().getSimpleName().equals("JobExecutionException"))

@@ -1,6 +1,7 @@
 package io.scorepipe.worker.batch;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,8 @@ import io.scorepipe.registry.ServingModel;
 class BatchRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(15);
 
     private final JobOperator jobs;
     private final JobRepository repository;
@@ -70,30 +73,63 @@ class BatchRunner implements AutoCloseable {
         batches.heartbeat(owner);
     }
 
+    /**
+     * Runs the batch's job to its end. While PostgreSQL is unreachable the job cannot commit a
+     * chunk or record its own state; it is then resumed from its last committed chunk once the
+     * database answers again, rather than failed: the file is not at fault.
+     */
     private void run(UUID batchId) {
-        try {
-            Batch batch = batches.find(batchId).orElseThrow();
-            String version = batch.modelVersion() != null ? batch.modelVersion() : serving.require().label();
-            JobParameters parameters = new JobParametersBuilder()
-                    .addString(ScoreFileJobConfiguration.BATCH_ID, batchId.toString())
-                    .addString(ScoreFileJobConfiguration.INPUT_FILE, String.valueOf(batch.inputPath()), false)
-                    .addString(ScoreFileJobConfiguration.FILE_NAME, batch.fileName(), false)
-                    .addString(ScoreFileJobConfiguration.MODEL_VERSION, version, false)
-                    .toJobParameters();
-            JobExecution last = repository.getLastJobExecution(ScoreFileJobConfiguration.JOB, parameters);
-            if (last != null && last.getStatus().isRunning()) {
-                // its worker died: nobody runs it any more (this worker owns the batch now)
-                jobs.recover(last);
+        Duration wait = FIRST_RETRY;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                JobExecution execution = runOnce(batchId);
+                boolean outage = execution.getStatus() == BatchStatus.UNKNOWN
+                        || execution.getStatus() != BatchStatus.COMPLETED
+                                && execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::causedBy);
+                if (!outage) {
+                    log.info("Batch {} finished: {}", batchId, execution.getStatus());
+                    return;
+                }
+                log.warn("Batch {} paused: the database was unreachable; resuming in {}", batchId, wait);
             }
-            JobExecution execution = last == null || last.getStatus() == BatchStatus.COMPLETED
-                    ? jobs.start(scoreFile, parameters)
-                    : jobs.restart(last);
-            log.info("Batch {} ({}) finished: {}", batchId, batch.fileName(), execution.getStatus());
+            catch (Exception ex) {
+                if (!DatabaseOutage.causedBy(ex)) {
+                    log.error("Batch {} could not run", batchId, ex);
+                    batches.failed(batchId, "the job could not run: " + ex.getMessage());
+                    return;
+                }
+                log.warn("Batch {} paused: the database is unreachable ({}); resuming in {}", batchId, ex.getMessage(),
+                        wait);
+            }
+            try {
+                Thread.sleep(wait);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
         }
-        catch (Exception ex) {
-            log.error("Batch {} could not run", batchId, ex);
-            batches.failed(batchId, "the job could not run: " + ex.getMessage());
+    }
+
+    private JobExecution runOnce(UUID batchId) throws Exception {
+        Batch batch = batches.find(batchId).orElseThrow();
+        String version = batch.modelVersion() != null ? batch.modelVersion() : serving.require().label();
+        JobParameters parameters = new JobParametersBuilder()
+                .addString(ScoreFileJobConfiguration.BATCH_ID, batchId.toString())
+                .addString(ScoreFileJobConfiguration.INPUT_FILE, String.valueOf(batch.inputPath()), false)
+                .addString(ScoreFileJobConfiguration.FILE_NAME, batch.fileName(), false)
+                .addString(ScoreFileJobConfiguration.MODEL_VERSION, version, false)
+                .toJobParameters();
+        JobExecution last = repository.getLastJobExecution(ScoreFileJobConfiguration.JOB, parameters);
+        if (last != null && last.getStatus() != BatchStatus.COMPLETED
+                && (last.getStatus().isRunning() || last.getStatus() == BatchStatus.UNKNOWN || last.getEndTime() == null)) {
+            // nobody runs it any more: its worker died, or the database went away under it
+            // (this worker owns the batch now); marked FAILED, it restarts from its last commit
+            last = jobs.recover(last);
         }
+        return last == null || last.getStatus() == BatchStatus.COMPLETED ? jobs.start(scoreFile, parameters)
+                : jobs.restart(last);
     }
 
     @Override
