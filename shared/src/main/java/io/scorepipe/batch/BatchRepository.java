@@ -80,6 +80,12 @@ public class BatchRepository {
                 RETURNING id""").params(owner, (double) staleAfter.toMillis() / 1000).query(UUID.class).list();
     }
 
+    /** Whether {@code owner} still holds the running batch {@code id} (another worker may have taken it over). */
+    public boolean isRunBy(UUID id, String owner) {
+        return jdbc.sql("SELECT count(*) FROM batches WHERE id = ? AND owner = ? AND status = 'running'")
+                .params(id, owner).query(Long.class).single() > 0;
+    }
+
     /** Keeps {@code owner}'s running batches from looking abandoned. */
     public void heartbeat(String owner) {
         jdbc.sql("UPDATE batches SET heartbeat = now() WHERE owner = ? AND status = 'running'").param(owner).update();

@@ -2,7 +2,11 @@ package io.scorepipe.worker.batch;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -15,6 +19,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.OptimisticLockingFailureException;
 
 import io.scorepipe.batch.Batch;
 import io.scorepipe.batch.BatchRepository;
@@ -39,6 +44,9 @@ class BatchRunner implements AutoCloseable {
     private final ServingModel serving;
     private final BatchProperties properties;
     private final ExecutorService pool;
+    /** The batches this process runs now, so that a take-over never starts a second run here. */
+    private final Set<UUID> active = ConcurrentHashMap.newKeySet();
+    private volatile Instant lastDatabaseFailure = Instant.EPOCH;
     /** Who this worker is in the batches table: unique per process. */
     private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
 
@@ -63,14 +71,36 @@ class BatchRunner implements AutoCloseable {
 
     /** Takes over batches whose workers stopped beating, and queued ones nobody took. */
     void takeOverAbandoned() {
-        for (UUID batchId : batches.claimAbandoned(owner, properties.staleAfter())) {
+        // after a database outage every heartbeat is stale: give each batch's own worker time to
+        // beat again before anyone takes its batch for abandoned
+        if (Instant.now().isBefore(lastDatabaseFailure.plus(properties.staleAfter()))) {
+            return;
+        }
+        List<UUID> claimed;
+        try {
+            claimed = batches.claimAbandoned(owner, properties.staleAfter());
+        }
+        catch (RuntimeException ex) {
+            lastDatabaseFailure = Instant.now();
+            throw ex;
+        }
+        for (UUID batchId : claimed) {
+            if (active.contains(batchId)) {
+                continue; // running here already; it only missed its heartbeats
+            }
             log.info("Taking over batch {}: its worker stopped, or nobody took it", batchId);
             pool.execute(() -> run(batchId));
         }
     }
 
     void heartbeat() {
-        batches.heartbeat(owner);
+        try {
+            batches.heartbeat(owner);
+        }
+        catch (RuntimeException ex) {
+            lastDatabaseFailure = Instant.now();
+            throw ex;
+        }
     }
 
     /**
@@ -79,6 +109,18 @@ class BatchRunner implements AutoCloseable {
      * database answers again, rather than failed: the file is not at fault.
      */
     private void run(UUID batchId) {
+        if (!active.add(batchId)) {
+            return;
+        }
+        try {
+            runToTheEnd(batchId);
+        }
+        finally {
+            active.remove(batchId);
+        }
+    }
+
+    private void runToTheEnd(UUID batchId) {
         Duration wait = FIRST_RETRY;
         while (!Thread.currentThread().isInterrupted()) {
             try {
@@ -93,6 +135,10 @@ class BatchRunner implements AutoCloseable {
                 log.warn("Batch {} paused: the database was unreachable; resuming in {}", batchId, wait);
             }
             catch (Exception ex) {
+                if (runElsewhere(ex) && !batches.isRunBy(batchId, owner)) {
+                    log.info("Batch {} is run by another worker now; leaving it to that one", batchId);
+                    return;
+                }
                 if (!DatabaseOutage.causedBy(ex)) {
                     log.error("Batch {} could not run", batchId, ex);
                     batches.failed(batchId, "the job could not run: " + ex.getMessage());
@@ -101,12 +147,21 @@ class BatchRunner implements AutoCloseable {
                 log.warn("Batch {} paused: the database is unreachable ({}); resuming in {}", batchId, ex.getMessage(),
                         wait);
             }
+            lastDatabaseFailure = Instant.now();
             try {
                 Thread.sleep(wait);
+                if (!batches.isRunBy(batchId, owner)) {
+                    log.info("Batch {} was taken over by another worker during the outage; leaving it to that one",
+                            batchId);
+                    return;
+                }
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            catch (RuntimeException ex) {
+                log.debug("Batch {}: the database is still unreachable: {}", batchId, ex.getMessage());
             }
             wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
         }
@@ -130,6 +185,18 @@ class BatchRunner implements AutoCloseable {
         }
         return last == null || last.getStatus() == BatchStatus.COMPLETED ? jobs.start(scoreFile, parameters)
                 : jobs.restart(last);
+    }
+
+    /** Whether {@code failure} says another worker runs this job (it took the batch over). */
+    private static boolean runElsewhere(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof OptimisticLockingFailureException
+                    || cause.getClass().getSimpleName().equals("JobExecutionAlreadyRunningException")
+                    || String.valueOf(cause.getMessage()).contains("job execution already running")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
