@@ -3,6 +3,7 @@ package io.scorepipe.worker.batch;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -13,12 +14,14 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.OptimisticLockingFailureException;
 
 import io.scorepipe.batch.Batch;
@@ -177,14 +180,44 @@ class BatchRunner implements AutoCloseable {
                 .addString(ScoreFileJobConfiguration.MODEL_VERSION, version, false)
                 .toJobParameters();
         JobExecution last = repository.getLastJobExecution(ScoreFileJobConfiguration.JOB, parameters);
-        if (last != null && last.getStatus() != BatchStatus.COMPLETED
-                && (last.getStatus().isRunning() || last.getStatus() == BatchStatus.UNKNOWN || last.getEndTime() == null)) {
-            // nobody runs it any more: its worker died, or the database went away under it
-            // (this worker owns the batch now); marked FAILED, it restarts from its last commit
+        if (last != null && last.getStatus() == BatchStatus.UNKNOWN) {
+            // the database went away under it, so it could not record how it ended
+            last = markFailed(last.getId());
+        }
+        else if (last != null && last.getStatus() != BatchStatus.COMPLETED
+                && (last.getStatus().isRunning() || last.getEndTime() == null)) {
+            // nobody runs it any more: its worker died (this worker owns the batch now); marked
+            // FAILED, it restarts from its last commit
             last = jobs.recover(last);
         }
         return last == null || last.getStatus() == BatchStatus.COMPLETED ? jobs.start(scoreFile, parameters)
                 : jobs.restart(last);
+    }
+
+    /**
+     * Marks an execution that ended UNKNOWN, and its steps that never recorded their end, FAILED,
+     * so that it restarts from each step's last commit. JobOperator.recover refuses UNKNOWN.
+     */
+    private JobExecution markFailed(long executionId) {
+        JobExecution execution = repository.getJobExecution(executionId);
+        LocalDateTime now = LocalDateTime.now();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED);
+                if (step.getEndTime() == null) {
+                    step.setEndTime(now);
+                }
+                repository.update(step);
+            }
+        }
+        execution.setStatus(BatchStatus.FAILED);
+        execution.setExitStatus(ExitStatus.FAILED.addExitDescription("the database was unreachable"));
+        if (execution.getEndTime() == null) {
+            execution.setEndTime(now);
+        }
+        repository.update(execution);
+        return execution;
     }
 
     /** Whether {@code failure} says another worker runs this job (it took the batch over). */
