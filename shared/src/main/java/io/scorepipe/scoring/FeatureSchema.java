@@ -109,8 +109,12 @@ public final class FeatureSchema {
             }
         }
         if (!unknown.isEmpty()) {
-            errors.add(new FieldError(unknown.iterator().next(), "unknown feature" + (unknown.size() > 1 ? "s " : " ")
-                    + list(List.copyOf(unknown)) + "; expected " + describe()));
+            List<String> shown = unknown.stream().map(FeatureSchema::shownName).toList();
+            // the caller's key names the field when it can; a blank or huge one cannot, so the record does
+            String first = unknown.iterator().next();
+            String field = first.isBlank() || first.length() > 40 ? "features" : first;
+            errors.add(new FieldError(field, "unknown feature" + (unknown.size() > 1 ? "s " : " ") + list(shown)
+                    + "; expected " + describe()));
         }
         List<String> missing = names.stream().filter(name -> !values.containsKey(name)).toList();
         if (!missing.isEmpty()) {
@@ -220,10 +224,16 @@ public final class FeatureSchema {
             case null -> "null";
             case String s -> "a string (\"" + abbreviate(s) + "\")";
             case Boolean b -> "a boolean (" + b + ")";
+            case Number n -> "a number (" + abbreviate(n.toString()) + ")";
             case List<?> l -> "an array";
             case Map<?, ?> m -> "an object";
             default -> "a " + value.getClass().getSimpleName();
         };
+    }
+
+    /** A caller's feature name for a message: blank ones quoted so they show, long ones cut. */
+    private static String shownName(String name) {
+        return name.isBlank() ? "'" + name + "'" : abbreviate(name);
     }
 
     private static String abbreviate(String text) {

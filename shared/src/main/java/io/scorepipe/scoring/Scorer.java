@@ -17,6 +17,22 @@ public interface Scorer {
     /** Scores one row; {@code features.length} must equal the schema's size. */
     double score(double[] features);
 
+    /**
+     * Scores one row of a caller's input. Finite features can still take a linear model past the
+     * range of a double (values near 1e308 times the weights), and NaN or infinity is no answer
+     * to give anyone: such a row is the caller's problem, like any other bad input.
+     *
+     * @throws InvalidInputException when the prediction is not a finite number
+     */
+    default double scoreFinite(double[] features) {
+        double prediction = score(features);
+        if (!Double.isFinite(prediction)) {
+            throw new InvalidInputException("features", "the features are too large for the model: their prediction is "
+                    + prediction + ", not a finite number; expected feature values in the range the model was trained on");
+        }
+        return prediction;
+    }
+
     /** Scores {@code rows} into {@code out}, which must be at least as long. */
     default void scoreAll(double[][] rows, double[] out) {
         if (out.length < rows.length) {

@@ -71,6 +71,19 @@ class FeatureSchemaTests {
     }
 
     @Test
+    void blankAndHugeUnknownNamesAreReportedAgainstTheRecord() {
+        Map<String, Object> named = new LinkedHashMap<>();
+        named.put("", 1);
+        named.put(" ", 2);
+        named.put("x".repeat(10_000), 3);
+
+        InvalidInputException ex = catchThrowableOfType(InvalidInputException.class, () -> schema.read(named));
+
+        assertThat(ex.getMessage()).startsWith("unknown features '', ' ', " + "x".repeat(37) + "...; expected age, sex, bmi");
+        assertThat(ex.errors()).extracting(InvalidInputException.FieldError::field).containsExactly("features", "age");
+    }
+
+    @Test
     void neitherArrayNorObjectIsRejected() {
         assertThat(catchThrowableOfType(InvalidInputException.class, () -> schema.read("1,2,3")))
                 .hasMessageStartingWith("features must be an array of 3 numbers (age, sex, bmi) or an object keyed by feature name, got a string");

@@ -2,8 +2,10 @@ package io.scorepipe.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -68,6 +70,27 @@ class ScorerTests {
         assertThatIllegalArgumentException().isThrownBy(() -> trained.scorer().score(new double[3]))
                 .withMessage("expected 10 values, got 3");
         assertThatIllegalArgumentException().isThrownBy(() -> trained.scorer().scoreAll(new double[2][10], new double[1]));
+    }
+
+    @Test
+    void aPredictionPastTheRangeOfADoubleIsTheCallersProblem() {
+        // given finite features so large that the weighted sum overflows
+        double[] huge = new double[10];
+        Arrays.fill(huge, 1e308);
+        double[] alternating = huge.clone();
+        for (int i = 1; i < alternating.length; i += 2) {
+            alternating[i] = -1e308;
+        }
+
+        assertThat(Double.isFinite(trained.scorer().score(huge))).isFalse();
+        for (double[] row : List.of(huge, alternating)) {
+            InvalidInputException ex = catchThrowableOfType(InvalidInputException.class, () -> trained.scorer().scoreFinite(row));
+            assertThat(ex).hasMessageStartingWith("the features are too large for the model: their prediction is ")
+                    .hasMessageContaining("not a finite number");
+            assertThat(ex.errors()).singleElement().extracting(InvalidInputException.FieldError::field).isEqualTo("features");
+        }
+        double[] ordinary = sample.rows().getFirst().features();
+        assertThat(trained.scorer().scoreFinite(ordinary)).isEqualTo(trained.scorer().score(ordinary));
     }
 
     private static double[][] randomRows(int count, long seed) {

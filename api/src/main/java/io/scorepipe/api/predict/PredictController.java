@@ -12,6 +12,7 @@ import io.scorepipe.api.predict.PredictApi.BatchRequest;
 import io.scorepipe.api.predict.PredictApi.BatchResponse;
 import io.scorepipe.api.predict.PredictApi.PredictRequest;
 import io.scorepipe.api.predict.PredictApi.PredictResponse;
+import io.scorepipe.audit.RequestIds;
 import io.scorepipe.scoring.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -19,8 +20,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @RestController
 @Tag(name = "predict", description = "Real-time predictions")
 class PredictController {
-
-    private static final int MAX_REQUEST_ID = 200;
 
     private final PredictionService predictions;
     private final PredictProperties properties;
@@ -52,10 +51,6 @@ class PredictController {
     }
 
     private static @Nullable String checkedRequestId(@Nullable String requestId) {
-        if (requestId != null && requestId.length() > MAX_REQUEST_ID) {
-            throw new InvalidInputException("request_id", "request_id must be at most " + MAX_REQUEST_ID
-                    + " characters, got " + requestId.length());
-        }
-        return requestId;
+        return requestId == null ? null : RequestIds.check(requestId);
     }
 }

@@ -65,7 +65,9 @@ class PredictionCache {
             breaker.success();
             for (int i = 0; i < found.length; i++) {
                 String value = values.get(i);
-                found[i] = value == null ? null : Double.valueOf(value);
+                // only finite predictions are answered; anything else (cached by an older version) is a miss
+                Double parsed = value == null ? null : Double.valueOf(value);
+                found[i] = parsed != null && Double.isFinite(parsed) ? parsed : null;
             }
             int hitCount = (int) Arrays.stream(found).filter(v -> v != null).count();
             hits.increment(hitCount);

@@ -52,7 +52,7 @@ class PredictionService {
         double[] row = model.scorer().schema().read(features);
         List<double[]> rows = List.of(row);
         Double cached = cache.getAll(model.label(), rows)[0];
-        double value = cached != null ? cached : model.scorer().score(row);
+        double value = cached != null ? cached : model.scorer().scoreFinite(row);
         if (cached == null) {
             cache.putAll(model.label(), rows, List.of(value));
         }
@@ -93,7 +93,14 @@ class PredictionService {
         List<AuditRecord> auditRecords = new ArrayList<>(valid.size());
         for (int i = 0; i < valid.size(); i++) {
             double[] row = valid.get(i);
-            double value = cached[i] != null ? cached[i] : model.scorer().score(row);
+            double value;
+            try {
+                value = cached[i] != null ? cached[i] : model.scorer().scoreFinite(row);
+            }
+            catch (InvalidInputException ex) {
+                outcomes.set(validAt.get(i), RowOutcome.failed(ex));
+                continue;
+            }
             if (cached[i] == null) {
                 toCache.add(row);
                 toCacheValues.add(value);

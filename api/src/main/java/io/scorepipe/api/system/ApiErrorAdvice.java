@@ -2,7 +2,7 @@ package io.scorepipe.api.system;
 
 import java.net.URI;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -10,12 +10,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import io.scorepipe.api.batch.BatchNotReadyException;
@@ -27,7 +30,6 @@ import io.scorepipe.registry.UnknownModelVersionException;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.ModelException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
 
 /**
  * The one place that turns failures into RFC 9457 problem details: a record problem is the
@@ -39,7 +41,6 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorAdvice.class);
     private static final String RETRY_AFTER_SECONDS = "5";
-    private static final Pattern SOURCE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\s*at \\[Source:[^\\]]*\\]");
 
     @ExceptionHandler(InvalidInputException.class)
     ProblemDetail invalidInput(InvalidInputException ex) {
@@ -102,14 +103,34 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Malformed request body", readable(ex)));
     }
 
+    /** Spring's own detail names only what was sent ("Content-Type 'null' is not supported."). */
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String sent = ex.getContentType() == null ? "the request has no Content-Type"
+                : "Content-Type '" + ex.getContentType() + "' is not supported here";
+        String expected = ex.getSupportedMediaTypes().stream().map(MediaType::toString).distinct().sorted()
+                .collect(Collectors.joining(" or "));
+        ProblemDetail body = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type",
+                expected.isEmpty() ? sent : sent + "; send " + expected);
+        return handleExceptionInternal(ex, body, headers, status, request);
+    }
+
+    /** A multipart body that cannot be parsed (no boundary, cut off): the caller's, not a bug. */
+    @ExceptionHandler(MultipartException.class)
+    ProblemDetail unreadableMultipart(MultipartException ex) {
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() == null || root == ex ? "" : " (" + root.getMessage() + ")";
+        return problem(HttpStatus.BAD_REQUEST, "Malformed multipart body", "the multipart body could not be read" + reason
+                + "; send the CSV file as the form part 'file', or the file itself as a text/csv body");
+    }
+
     private static String readable(HttpMessageNotReadableException ex) {
         if (causedBy(ex, JacksonException.class) instanceof JacksonException json) {
-            TokenStreamLocation location = json.getLocation();
-            String where = location == null || location.getLineNr() < 1 ? ""
-                    : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            // Jackson appends where its input came from; the location above says it better
-            String message = SOURCE.matcher(json.getOriginalMessage()).replaceAll("").strip();
-            return "the body is not valid JSON of the expected shape" + where + ": " + message;
+            return BodyProblems.describe(json);
         }
         return "the body is missing or not JSON";
     }

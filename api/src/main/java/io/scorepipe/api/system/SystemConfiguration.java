@@ -1,5 +1,6 @@
 package io.scorepipe.api.system;
 
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,5 +15,15 @@ class SystemConfiguration {
         var registration = new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.maxBodySize().toBytes()));
         registration.addUrlPatterns("/predict", "/predict/*", "/models/*");
         return registration;
+    }
+
+    /**
+     * A client that sends {@code Expect: 100-continue} gets "continue" only once the body is
+     * actually read: a declared length over the limit is refused with 413 before the client
+     * uploads it, instead of after Tomcat said "go on" (its default is to say it at once).
+     */
+    @Bean
+    TomcatConnectorCustomizer continueOnlyWhenTheBodyIsRead() {
+        return connector -> connector.setProperty("continueResponseTiming", "onRead");
     }
 }

@@ -83,8 +83,12 @@ class StreamConfiguration {
     }
 
     @Bean
-    StreamScorer streamScorer(ServingModel serving, AuditWriter audit, TopicProperties topics, MeterRegistry meters) {
-        return new StreamScorer(serving, audit, topics, meters);
+    StreamScorer streamScorer(ServingModel serving, AuditWriter audit, TopicProperties topics,
+            DefaultKafkaProducerFactory<String, byte[]> streamProducerFactory, MeterRegistry meters) {
+        Object maxRequestSize = streamProducerFactory.getConfigurationProperties().getOrDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        return new StreamScorer(serving, audit, topics, Integer.parseInt(String.valueOf(maxRequestSize)), meters);
     }
 
     @Bean

@@ -1,6 +1,5 @@
 package io.scorepipe.worker.stream;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.audit.RequestIds;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.InvalidInputException;
@@ -38,19 +38,22 @@ class StreamScorer {
     static final String SOURCE_PARTITION = "scorepipe.dlt.source-partition";
     static final String SOURCE_OFFSET = "scorepipe.dlt.source-offset";
 
-    private static final int MAX_REQUEST_ID = 200;
-
     private final ServingModel serving;
     private final AuditWriter audit;
     private final TopicProperties topics;
+    private final DeadLetters deadLetters;
     private final JsonMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private final Counter scored;
     private final Counter deadLettered;
 
-    StreamScorer(ServingModel serving, AuditWriter audit, TopicProperties topics, MeterRegistry meters) {
+    /**
+     * @param maxRecordBytes the largest record the producer sends: dead letters are kept within it
+     */
+    StreamScorer(ServingModel serving, AuditWriter audit, TopicProperties topics, int maxRecordBytes, MeterRegistry meters) {
         this.serving = serving;
         this.audit = audit;
         this.topics = topics;
+        this.deadLetters = new DeadLetters(topics.deadLetter(), maxRecordBytes);
         this.scored = meters.counter("scorepipe.stream.scored");
         this.deadLettered = meters.counter("scorepipe.stream.dead.lettered");
     }
@@ -71,7 +74,7 @@ class StreamScorer {
             try {
                 StreamRequest parsed = parse(request);
                 double[] features = model.scorer().schema().read(parsed.features());
-                double prediction = model.scorer().score(features);
+                double prediction = model.scorer().scoreFinite(features);
                 String sourceRef = request.topic() + ":" + request.partition() + ":" + request.offset();
                 UUID predictionId = AuditRecord.idFor(AuditSource.STREAM, sourceRef);
                 String requestId = requestId(parsed, request);
@@ -81,7 +84,7 @@ class StreamScorer {
                         json.writeValueAsBytes(new StreamResult(requestId, prediction, model.label(), predictionId))));
             }
             catch (InvalidInputException | BadRequestException ex) {
-                out.add(deadLetter(request, ex.getMessage()));
+                out.add(deadLetters.of(request, ex.getMessage()));
             }
         }
         audit.copy(audited);
@@ -113,23 +116,7 @@ class StreamScorer {
         if (id == null || id.isBlank()) {
             throw new BadRequestException("request_id is missing (and the record has no key to use instead)");
         }
-        if (id.length() > MAX_REQUEST_ID) {
-            throw new BadRequestException("request_id must be at most " + MAX_REQUEST_ID + " characters, got " + id.length());
-        }
-        return id;
-    }
-
-    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> request, String reason) {
-        var letter = new ProducerRecord<>(topics.deadLetter(), request.key(), request.value());
-        letter.headers().add(REASON, utf8(reason));
-        letter.headers().add(SOURCE_TOPIC, utf8(request.topic()));
-        letter.headers().add(SOURCE_PARTITION, utf8(Integer.toString(request.partition())));
-        letter.headers().add(SOURCE_OFFSET, utf8(Long.toString(request.offset())));
-        return letter;
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+        return RequestIds.check(id);
     }
 
     /** A request that cannot be read: it goes to the dead-letter topic, never retried. */
