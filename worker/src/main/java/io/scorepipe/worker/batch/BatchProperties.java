@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Bulk CSV scoring ({@code scorepipe.batch.*}).
@@ -17,11 +18,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeat how often a worker marks its running batches as alive
  * @param concurrentJobs files one worker scores at the same time
  * @param groupId consumer group of the batch events
+ * @param maxLineLength the longest CSV line read; a longer data line is rejected (and never held in
+ *     memory whole), a longer header fails the file
  */
 @ConfigurationProperties("scorepipe.batch")
 public record BatchProperties(@DefaultValue("1s") Duration pollInterval, @DefaultValue("1s") Duration settle,
         @DefaultValue("2000") int chunkSize, @DefaultValue("2") int partitions,
         @DefaultValue("1.0") double skipLimitPercent, @DefaultValue("30s") Duration staleAfter,
         @DefaultValue("5s") Duration heartbeat, @DefaultValue("2") int concurrentJobs,
-        @DefaultValue("scorepipe-batch") String groupId) {
+        @DefaultValue("scorepipe-batch") String groupId, @DefaultValue("64KB") DataSize maxLineLength) {
+
+    public BatchProperties {
+        if (maxLineLength.toBytes() < 1 || maxLineLength.toBytes() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("scorepipe.batch.max-line-length must be between 1B and 2GB, got "
+                    + maxLineLength);
+        }
+    }
+
+    /** {@link #maxLineLength()} in bytes. */
+    int maxLineBytes() {
+        return (int) maxLineLength.toBytes();
+    }
 }

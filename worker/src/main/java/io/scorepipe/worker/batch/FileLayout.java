@@ -15,6 +15,8 @@ import io.scorepipe.worker.system.Csv;
  */
 record FileLayout(List<String> columns, int[] featureColumns) {
 
+    private static final int MAX_SHOWN = 20;
+
     /**
      * @throws IllegalArgumentException when the header lacks features or names a column twice
      */
@@ -34,10 +36,18 @@ record FileLayout(List<String> columns, int[] featureColumns) {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("the header " + columns + " lacks the model's feature"
+            throw new IllegalArgumentException("the header " + shown(columns) + " lacks the model's feature"
                     + (missing.size() > 1 ? "s " : " ") + missing + "; expected columns " + schema.names()
                     + " in any order, other columns allowed");
         }
         return new FileLayout(columns, featureColumns);
+    }
+
+    /** The header's columns for a message: a line of any length must not make a message of that length. */
+    private static String shown(List<String> columns) {
+        List<String> shown = columns.stream().limit(MAX_SHOWN)
+                .map(column -> column.length() <= 40 ? column : column.substring(0, 37) + "...").toList();
+        String list = String.join(", ", shown);
+        return "[" + list + (columns.size() > MAX_SHOWN ? ", ... (" + columns.size() + " columns)" : "") + "]";
     }
 }

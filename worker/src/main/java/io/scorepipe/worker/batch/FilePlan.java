@@ -1,8 +1,6 @@
 package io.scorepipe.worker.batch;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,27 +8,36 @@ import java.nio.file.Path;
  * A file's header and how many data lines follow it.
  *
  * @param header the first line
- * @param dataLines lines after the header, as a line reader counts them
+ * @param dataLines lines after the header, split as the job's {@link LineReader} splits them
  */
 record FilePlan(String header, long dataLines) {
 
-    /** @throws IllegalArgumentException for an empty file */
-    static FilePlan of(Path file) throws IOException {
-        String header;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            header = reader.readLine();
-        }
-        if (header == null || header.isBlank()) {
-            throw new IllegalArgumentException("the file is empty; expected a header line naming the model's features");
-        }
-        // counted the way the job's reader splits lines (\n, \r\n and a lone \r alike), so that the
-        // partitions cover every line
-        long physical = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            while (reader.readLine() != null) {
-                physical++;
+    /**
+     * Reads the header and counts the lines in one pass, holding at most {@code maxLineBytes} of
+     * any line.
+     *
+     * @throws IllegalArgumentException for an empty file, or a header that is too long or not UTF-8 text
+     */
+    static FilePlan of(Path file, int maxLineBytes) throws IOException {
+        try (BoundedLines lines = new BoundedLines(Files.newInputStream(file), maxLineBytes)) {
+            if (!lines.next() || lines.text().isBlank()) {
+                throw new IllegalArgumentException("the file is empty; expected a header line naming the model's features");
             }
+            if (lines.tooLong()) {
+                throw new IllegalArgumentException("the header line is longer than " + maxLineBytes + " bytes ("
+                        + lines.length() + " bytes; the limit is scorepipe.batch.max-line-length); expected a header "
+                        + "line naming the model's features");
+            }
+            String header = lines.text();
+            if (header.indexOf('\uFFFD') >= 0 || header.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("the header line is not UTF-8 text (is this a CSV file?); expected "
+                        + "a header line naming the model's features");
+            }
+            long dataLines = 0;
+            while (lines.next()) {
+                dataLines++;
+            }
+            return new FilePlan(header, dataLines);
         }
-        return new FilePlan(header, Math.max(0, physical - 1));
     }
 }

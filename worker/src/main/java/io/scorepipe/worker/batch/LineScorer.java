@@ -24,6 +24,10 @@ class LineScorer implements ItemProcessor<Lines.Raw, Lines.Outcome> {
 
     @Override
     public Lines.Outcome process(Lines.Raw line) {
+        String unreadable = line.unreadable();
+        if (unreadable != null) {
+            return Lines.Outcome.rejected(line, unreadable);
+        }
         List<String> cells;
         try {
             cells = Csv.split(line.text());
@@ -40,10 +44,10 @@ class LineScorer implements ItemProcessor<Lines.Raw, Lines.Outcome> {
             for (int i = 0; i < columns.length; i++) {
                 features[i] = scorer.schema().parseCell(i, cells.get(columns[i]));
             }
+            return Lines.Outcome.scored(line, features, scorer.scoreFinite(features));
         }
         catch (InvalidInputException ex) {
             return Lines.Outcome.rejected(line, ex.getMessage());
         }
-        return Lines.Outcome.scored(line, features, scorer.score(features));
     }
 }

@@ -12,9 +12,10 @@ final class Lines {
      * A data line as read.
      *
      * @param number its line number in the file (the header is line 1)
-     * @param text the line without its line break
+     * @param text the line without its line break, or only its beginning when it could not be read
+     * @param unreadable why the line could not be read (it is too long), when it could not
      */
-    record Raw(long number, String text) {
+    record Raw(long number, String text, @Nullable String unreadable) {
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.scorepipe.worker.batch;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +14,10 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.file.FlatFileItemReader;
-import org.springframework.batch.infrastructure.item.file.builder.FlatFileItemReaderBuilder;
-import org.springframework.batch.infrastructure.item.file.separator.SimpleRecordSeparatorPolicy;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -59,11 +54,11 @@ class ScoreFileJobConfiguration {
 
     @Bean
     Step prepareStep(JobRepository jobs, PlatformTransactionManager transactions, ModelPins models,
-            BatchRepository batches, DataFolders folders) {
+            BatchRepository batches, DataFolders folders, BatchProperties properties) {
         return new StepBuilder("prepare", jobs).tasklet((contribution, chunk) -> {
             var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
             String version = parameters.getString(MODEL_VERSION);
-            FilePlan plan = FilePlan.of(Path.of(parameters.getString(INPUT_FILE)));
+            FilePlan plan = FilePlan.of(Path.of(parameters.getString(INPUT_FILE)), properties.maxLineBytes());
             FileLayout.of(plan.header(), models.scorer(version).schema()); // fails the job at once on a bad header
             var context = chunk.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
             context.putString(HEADER, plan.header());
@@ -95,7 +90,7 @@ class ScoreFileJobConfiguration {
 
     @Bean
     Step scorePartStep(JobRepository jobs, PlatformTransactionManager transactions, BatchProperties properties,
-            FlatFileItemReader<Lines.Raw> partReader, LineScorer partScorer, ScoredLineWriter partWriter) {
+            LineReader partReader, LineScorer partScorer, ScoredLineWriter partWriter) {
         return new StepBuilder("scorePart", jobs).<Lines.Raw, Lines.Outcome>chunk(properties.chunkSize())
                 .transactionManager(transactions).reader(partReader).processor(partScorer).writer(partWriter)
                 .stream(partWriter)
@@ -106,14 +101,11 @@ class ScoreFileJobConfiguration {
 
     @Bean
     @StepScope
-    FlatFileItemReader<Lines.Raw> partReader(@Value("#{jobParameters['" + INPUT_FILE + "']}") String input,
+    LineReader partReader(BatchProperties properties, @Value("#{jobParameters['" + INPUT_FILE + "']}") String input,
             @Value("#{stepExecutionContext['" + LinePartitioner.FIRST_LINE + "']}") Long firstLine,
             @Value("#{stepExecutionContext['" + LinePartitioner.LINES + "']}") Long lines) {
-        return new FlatFileItemReaderBuilder<Lines.Raw>().name("lines").resource(new FileSystemResource(input))
-                .encoding(StandardCharsets.UTF_8.name()).linesToSkip((int) (firstLine - 1)).maxItemCount(lines.intValue())
-                // every physical line is one record, and none is a comment: line numbers stay true
-                .recordSeparatorPolicy(new SimpleRecordSeparatorPolicy()).comments(new String[0])
-                .lineMapper((text, number) -> new Lines.Raw(number, text)).saveState(true).build();
+        // every physical line is one record, and none is a comment: line numbers stay true
+        return new LineReader(Path.of(input), firstLine, lines, properties.maxLineBytes());
     }
 
     @Bean

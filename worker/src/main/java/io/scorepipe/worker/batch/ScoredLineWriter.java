@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
@@ -60,6 +61,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
         List<String> scoredLines = new ArrayList<>(chunk.size());
         List<String> rejectedLines = new ArrayList<>(0);
         List<AuditRecord> records = new ArrayList<>(chunk.size());
+        Lines.@Nullable Outcome firstRejected = null;
         Instant now = Instant.now();
         for (Lines.Outcome line : chunk) {
             if (line.isScored()) {
@@ -69,6 +71,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
                         null, modelVersion, line.features(), line.prediction(), false, 0, now));
             }
             else {
+                firstRejected = firstRejected == null ? line : firstRejected;
                 rejectedLines.add(line.number() + "," + Csv.quote(line.rejection()) + "," + Csv.quote(line.text()));
             }
         }
@@ -79,7 +82,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
         long rejectedSoFar = batches.progress(batchId, scoredLines.size(), rejectedLines.size());
         long limit = (long) Math.ceil(fileLines * skipLimitPercent / 100.0);
         if (rejectedSoFar > limit) {
-            throw new SkipLimitExceededException(rejectedSoFar, fileLines, skipLimitPercent);
+            throw new SkipLimitExceededException(rejectedSoFar, fileLines, skipLimitPercent, firstRejected);
         }
     }
 

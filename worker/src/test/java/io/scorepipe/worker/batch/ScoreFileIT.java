@@ -13,7 +13,10 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -146,6 +149,42 @@ class ScoreFileIT {
     }
 
     @Test
+    void aLineOverTheLengthLimitIsRejectedAndTheRestScored() throws Exception {
+        // given a 10 MB line without a line break among good ones
+        List<String> lines = sampleLines(300);
+        lines.set(150, "7".repeat(10 * 1024 * 1024));
+
+        Batch batch = dropAndAwait("long-line-" + UUID.randomUUID() + ".csv", lines);
+
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch.rowsScored()).isEqualTo(299);
+        assertThat(Files.readAllLines(Path.of(batch.resultsPath()))).hasSize(1 + 299);
+        List<String> rejects = Files.readAllLines(Path.of(batch.rejectsPath()));
+        assertThat(rejects).hasSize(2);
+        assertThat(rejects.get(1)).isEqualTo("151,line is longer than 65536 bytes (10485760 bytes); the limit is "
+                + "scorepipe.batch.max-line-length," + "7".repeat(100) + "...");
+    }
+
+    @Test
+    void aFileThatIsOneHugeLineFailsSayingSo() throws Exception {
+        Batch batch = dropAndAwait("one-line-" + UUID.randomUUID() + ".csv", List.of("age,sex," + "x".repeat(10 * 1024 * 1024)));
+
+        assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
+        assertThat(batch.error()).isEqualTo("the header line is longer than 65536 bytes (10485768 bytes; the limit is "
+                + "scorepipe.batch.max-line-length); expected a header line naming the model's features");
+    }
+
+    @Test
+    void aHeaderOnlyFileCompletesWithNoRows() throws Exception {
+        Batch batch = dropAndAwait("header-only-" + UUID.randomUUID() + ".csv", sampleLines(0));
+
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch.rowsTotal()).isZero();
+        assertThat(Files.readAllLines(Path.of(batch.resultsPath()))).containsExactly(
+                sampleLines(0).getFirst() + ",prediction,model_version");
+    }
+
+    @Test
     void theSameFileDroppedTwiceIsScoredOnce() throws Exception {
         List<String> lines = sampleLines(50);
         String name = "twice-" + UUID.randomUUID() + ".csv";
@@ -162,19 +201,15 @@ class ScoreFileIT {
     }
 
     private Batch dropAndAwait(String name, List<String> lines) throws IOException {
+        // a second drop of the same name must wait for its own batch, not see the first one
+        Set<UUID> earlier = batches.recent(200).stream().map(Batch::id).collect(Collectors.toSet());
         Path part = folders.inbox().resolve(name + ".part");
         Files.write(part, lines, StandardCharsets.UTF_8);
         Files.move(part, folders.inbox().resolve(name));
         String fileName = DataFolders.sanitize(name);
-        await().atMost(Duration.ofSeconds(60)).until(() -> batches.recent(50).stream()
-                .anyMatch(b -> b.fileName().equals(fileName) && b.finishedAt() != null && !claimedEarlier(b, name)));
-        return batches.recent(50).stream().filter(b -> b.fileName().equals(fileName) && b.finishedAt() != null)
-                .findFirst().orElseThrow();
-    }
-
-    private boolean claimedEarlier(Batch batch, String name) {
-        // a second drop of the same name must wait for its own batch, not see the first one
-        return Files.exists(folders.inbox().resolve(name));
+        return await().atMost(Duration.ofSeconds(60)).until(() -> batches.recent(50).stream()
+                .filter(b -> !earlier.contains(b.id()) && b.fileName().equals(fileName) && b.finishedAt() != null)
+                .findFirst(), Optional::isPresent).orElseThrow();
     }
 
     private int auditRows(Batch batch) {
