@@ -219,6 +219,11 @@ class DeliveryFilesTests {
         int firstSource = indexOf(lines, line -> line.startsWith("COPY ") && line.contains("/src "));
         int lastPom = lastIndexOf(lines, line -> line.startsWith("COPY ") && line.contains("pom.xml"));
         assertThat(goOffline).as("go-offline with a cache mount").isNotNegative();
+        // Maven reads every module the root POM lists, built or not
+        for (String module : modules()) {
+            assertThat(lines).as(module + "'s POM is copied").anyMatch(line -> line.equals("COPY " + module + "/pom.xml "
+                    + module + "/"));
+        }
         assertThat(lastPom).isLessThan(goOffline);
         assertThat(goOffline).isLessThan(firstSource);
         assertThat(lines).anyMatch(line -> line.startsWith("RUN --mount=type=cache") && line.contains("package")
@@ -255,6 +260,19 @@ class DeliveryFilesTests {
                 "org.opencontainers.image.version=");
         assertThat(keywords).contains("EXPOSE");
         assertThat(String.join("\n", flat(instructions))).doesNotContainIgnoringCase("secret").doesNotContain("COPY . ");
+    }
+
+    /** The modules the root POM lists outside its profiles. */
+    static List<String> modules() {
+        try {
+            String pom = Files.readString(ROOT.resolve("pom.xml"));
+            String modules = pom.substring(pom.indexOf("<modules>"), pom.indexOf("</modules>"));
+            return Pattern.compile("<module>([^<]+)</module>").matcher(modules).results().map(match -> match.group(1))
+                    .toList();
+        }
+        catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     @Test
