@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.scorepipe.reliability.PredictLoad.Answer;
+import io.scorepipe.testing.SampleCsv;
 
 /**
  * What the suite sent and what came of it, checked against the audit table: every answered
@@ -52,19 +53,8 @@ final class Ledger {
 
     /** A CSV file of {@code rows} data lines dropped into the inbox, distinct from every other. */
     Path dropCsv(String name, int rows) throws Exception {
-        var sample = io.scorepipe.scoring.BundledSample.diabetes();
-        List<String> lines = new ArrayList<>();
-        lines.add("ref," + String.join(",", sample.schema().names()));
-        for (int i = 0; i < rows; i++) {
-            double[] features = sample.rows().get(i % sample.rows().size()).features();
-            StringBuilder line = new StringBuilder(name).append('-').append(i);
-            for (double feature : features) {
-                line.append(',').append(feature);
-            }
-            lines.add(line.toString());
-        }
         csvFiles.put(name, rows);
-        return stack.dropCsv(name, lines);
+        return stack.dropCsv(name, SampleCsv.lines(name, rows));
     }
 
     /** Waits until the sink, the stream and the batch jobs have caught up, then checks every row. */

@@ -1,5 +1,7 @@
 package io.scorepipe.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -221,18 +223,17 @@ final class OwnServices implements AutoCloseable {
         }
     }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            }
-            catch (IOException ex) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + START_TIMEOUT);
+    private static void awaitPort(int port) {
+        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .alias("something listens on 127.0.0.1:" + port).until(() -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                        return true;
+                    }
+                    catch (IOException ex) {
+                        return false;
+                    }
+                });
     }
 
     private static boolean onPath(String program) {

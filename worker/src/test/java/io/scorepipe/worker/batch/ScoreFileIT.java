@@ -32,6 +32,7 @@ import io.scorepipe.batch.DataFolders;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.testing.SampleCsv;
 import io.scorepipe.testing.TestServices;
 
 /** CSV files dropped into the inbox, scored by the scoreFile job, against real PostgreSQL and Kafka. */
@@ -218,16 +219,6 @@ class ScoreFileIT {
     }
 
     static List<String> sampleLines(int rows) {
-        List<String> lines = new ArrayList<>();
-        lines.add(String.join(",", SAMPLE.schema().names()));
-        for (int i = 0; i < rows; i++) {
-            double[] f = SAMPLE.rows().get(i % SAMPLE.rows().size()).features();
-            StringBuilder line = new StringBuilder();
-            for (int j = 0; j < f.length; j++) {
-                line.append(j == 0 ? "" : ",").append(f[j]);
-            }
-            lines.add(line.toString());
-        }
-        return lines;
+        return SampleCsv.lines(rows);
     }
 }

@@ -35,7 +35,10 @@ class DeliveryFilesTests {
     /** Variables the JVM itself reads; the Compose file may set them for the apps too. */
     static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
-    final Map<String, Object> compose = yaml("compose.yaml");
+    /** compose.yaml, read once for every test and for {@link #composeEnvironment}. */
+    static final Map<String, Object> COMPOSE = yaml("compose.yaml");
+
+    final Map<String, Object> compose = COMPOSE;
     final Map<String, Object> services = map(compose.get("services"));
 
     // ---------------------------------------------------------------------------- compose.yaml
@@ -298,7 +301,7 @@ class DeliveryFilesTests {
     /** The environment compose.yaml gives {@code service}, as written (before interpolation). */
     static Map<String, String> composeEnvironment(String service) {
         Map<String, String> environment = new java.util.LinkedHashMap<>();
-        Object variables = map(map(yaml("compose.yaml").get("services")).get(service)).get("environment");
+        Object variables = map(map(COMPOSE.get("services")).get(service)).get("environment");
         if (variables != null) {
             map(variables).forEach((key, value) -> environment.put(key, String.valueOf(value)));
         }
