@@ -43,7 +43,10 @@ public final class Fuzz {
     /** A fuzzer seeded from {@code -Dscorepipe.fuzz.seed}, or afresh. */
     public static Fuzz seeded() {
         String given = System.getProperty("scorepipe.fuzz.seed");
-        return new Fuzz(given != null && !given.isBlank() ? Long.parseLong(given.strip()) : System.nanoTime());
+        Fuzz fuzz = new Fuzz(given != null && !given.isBlank() ? Long.parseLong(given.strip()) : System.nanoTime());
+        // printed up front, so that a run which fails outside the checks (a timeout, say) can be replayed too
+        System.out.println("fuzz seed " + fuzz.seed + " (replay with -Dscorepipe.fuzz.seed=" + fuzz.seed + ")");
+        return fuzz;
     }
 
     public long seed() {

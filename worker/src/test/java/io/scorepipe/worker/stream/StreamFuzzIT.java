@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
@@ -116,7 +117,17 @@ class StreamFuzzIT {
         }
         Map<String, Sent> byOffset = new HashMap<>();
         for (Map.Entry<Future<RecordMetadata>, Sent> send : sends.entrySet()) {
-            RecordMetadata sent = send.getKey().get();
+            RecordMetadata sent;
+            try {
+                sent = send.getKey().get();
+            }
+            catch (ExecutionException ex) {
+                // the test's own producer failed: say which record, so that the seed and the record replay it
+                Sent what = send.getValue();
+                throw new AssertionError("sending " + what.what() + " (key " + what.key() + ", "
+                        + (what.value() == null ? "no value" : what.value().length + " bytes") + ") failed; seed "
+                        + fuzz.seed(), ex);
+            }
             byOffset.put(sent.partition() + ":" + sent.offset(), send.getValue());
         }
 
