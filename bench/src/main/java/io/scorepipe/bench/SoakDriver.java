@@ -93,7 +93,7 @@ import io.scorepipe.scoring.LabelledRow;
  * SoakDriver --api URL --worker-actuator URL --bootstrap B --jdbc URL --requests T --results T --dead-letter T
  *            --data-dir DIR --api-pid P --worker-pid P --tag T [--minutes 10] [--rate 2500] [--hit-share 0.5]
  *            [--hot-vectors 1000] [--jitter 0.001] [--csv-rows 20000] [--stream-rate 500] [--connections 64]
- *            [--warmup 30] [--minute-seconds 60] [--drain 120] [--clk-tck 100] [--details FILE]
+ *            [--warmup 30] [--minute-seconds 60] [--drain 120] [--clk-tck 100] [--details FILE] [--timeline FILE]
  * </pre>
  */
 public final class SoakDriver {
@@ -134,6 +134,8 @@ public final class SoakDriver {
     private final int connections;
     private final int clkTck;
     private final Path details;
+    /** Where one line per second goes (sent, answered, dropped, backlog, slowest answer), or null. */
+    private final Path timeline;
 
     // the sample and the repeated vectors
     private final List<String> featureNames;
@@ -177,6 +179,7 @@ public final class SoakDriver {
         connections = positiveInt(o, "connections", "64");
         clkTck = positiveInt(o, "clk-tck", "100");
         details = o.containsKey("details") ? Path.of(o.get("details")) : null;
+        timeline = o.containsKey("timeline") ? Path.of(o.get("timeline")) : null;
         if (rate <= 0 || hitShare < 0 || hitShare > 1 || jitter < 0 || csvRows < 0 || streamRate < 0) {
             throw usage("--rate must be positive, --hit-share within [0, 1], --jitter, --csv-rows and --stream-rate not negative");
         }
@@ -224,6 +227,9 @@ public final class SoakDriver {
             Snapshot previous = snapshot(db);
             predict.start(start, end);
             stream.startProducer(start, end);
+            if (timeline != null) {
+                Thread.ofPlatform().daemon().name("timeline").start(() -> writeTimeline(start, end + drainNanos));
+            }
 
             Snapshot warmup = null;
             if (warmupNanos > 0) {
@@ -436,6 +442,8 @@ public final class SoakDriver {
         final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
         final AtomicInteger inFlight = new AtomicInteger();
         final Recorder latency = new Recorder(1, HIGHEST_MICROS, 3);
+        /** The slowest answer since the timeline's last line, microseconds. */
+        final AtomicLong slowest = new AtomicLong();
         /** Intended send times, nanoTime; at most ten seconds of backlog. */
         final ArrayBlockingQueue<Long> tickets = new ArrayBlockingQueue<>((int) Math.max(1000, Math.min(rate * 10, 1_000_000)));
         final List<Thread> threads = new ArrayList<>();
@@ -509,6 +517,7 @@ public final class SoakDriver {
                     }
                     int status = connection.exchange(request(body), answer);
                     long micros = (System.nanoTime() - intended) / 1000;
+                    slowest.accumulateAndGet(micros, Math::max);
                     if (!connection.reusable()) {
                         connection.close(); // the server said Connection: close (Tomcat does every 100 requests)
                         connection = null;
@@ -1094,6 +1103,39 @@ public final class SoakDriver {
     }
 
     /** One CSV line per minute with every figure, for plotting or a closer look. */
+    /**
+     * One line per second until {@code end}: how many /predict requests fell due, were answered
+     * 200, were dropped; the backlog and the requests in flight at the second's end; the slowest
+     * answer in that second; Kafka requests acknowledged and results read. For finding what a
+     * stall lines up with (the GC logs of the processes, a CSV file's start, a checkpoint).
+     */
+    private void writeTimeline(long start, long end) {
+        try (BufferedWriter w = Files.newBufferedWriter(timeline, StandardCharsets.UTF_8)) {
+            w.write("wall_clock,second,due,answered_200,dropped,backlog,in_flight,slowest_ms,kafka_acked,kafka_scored\n");
+            long due = 0, answered = 0, dropped = 0, acked = 0, scored = 0;
+            for (long second = 1; start + TimeUnit.SECONDS.toNanos(second) <= end; second++) {
+                sleepUntil(start + TimeUnit.SECONDS.toNanos(second));
+                long dueNow = predict.scheduled.sum(), answeredNow = predict.ok.sum(), droppedNow = predict.dropped.sum();
+                long ackedNow = stream.acked.get(), scoredNow = stream.scored.get();
+                w.write(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%d,%.1f,%d,%d%n", Instant.now(), second, dueNow - due,
+                        answeredNow - answered, droppedNow - dropped, predict.tickets.size(), predict.inFlight.get(),
+                        predict.slowest.getAndSet(0) / 1000.0, ackedNow - acked, scoredNow - scored));
+                w.flush();
+                due = dueNow;
+                answered = answeredNow;
+                dropped = droppedNow;
+                acked = ackedNow;
+                scored = scoredNow;
+            }
+        }
+        catch (IOException ex) {
+            log.println("timeline: " + ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void writeDetails(List<Row> rows) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(details, StandardCharsets.UTF_8)) {
             w.write("minute,seconds,sent,ok,errors,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,hit_percent,csv_rows,kafka_sent,kafka_scored,"
