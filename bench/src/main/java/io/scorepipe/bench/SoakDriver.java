@@ -682,6 +682,9 @@ public final class SoakDriver {
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
             config.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-soak-requests");
+            // the worker created the topic moments ago: one request in flight, so that a batch a partition
+            // refuses while it is being set up cannot be overtaken and then lost (KAFKA-15591)
+            config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
             SplittableRandom random = new SplittableRandom(424242L);
             StringBuilder json = new StringBuilder(400);
             try (var producer = new KafkaProducer<byte[], byte[]>(config, new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -36,7 +36,10 @@ final class StreamLoad implements AutoCloseable {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000), new StringSerializer(), new StringSerializer());
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000,
+                // one request in flight, as in the worker's KafkaProbe (KAFKA-15591: a batch refused by a
+                // partition not yet ready can be overtaken by the next and then never be accepted)
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(), new StringSerializer());
         var rows = BundledSample.diabetes().rows();
         long intervalNanos = 1_000_000_000L / perSecond;
         pacer = Thread.ofPlatform().name("stream-load-" + prefix).start(() -> {

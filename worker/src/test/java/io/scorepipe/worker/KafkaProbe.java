@@ -25,9 +25,17 @@ import io.scorepipe.testing.TestServices;
 /** Produces to and reads from the real Kafka the worker under test uses. */
 public final class KafkaProbe implements AutoCloseable {
 
+    /**
+     * One request in flight: the topics are created as the app under test starts, and a broker
+     * that answers a produce to a partition it has not finished setting up with a retriable error
+     * may still append the idempotent producer's next batch, after which every retry of the first
+     * fails its sequence check until the delivery timeout (KAFKA-15591; CI lost one record so,
+     * after 120 s). With one request in flight the next batch waits for the first.
+     */
     private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
             new StringSerializer(), new ByteArraySerializer());
 
     public Future<RecordMetadata> send(String topic, String key, String value) {
