@@ -135,6 +135,10 @@ public final class TestServices {
         properties.put("spring.datasource.url", schema.jdbcUrl());
         properties.put("spring.datasource.username", schema.username() == null ? "" : schema.username());
         properties.put("spring.datasource.password", schema.password() == null ? "" : schema.password());
+        // Spring's test context cache keeps every test class's application alive; at Hikari's default of
+        // ten connections held idle each, a dozen cached applications fill PostgreSQL's default 100
+        properties.put("spring.datasource.hikari.minimum-idle", "1");
+        properties.put("spring.datasource.hikari.idle-timeout", "10000");
         properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers());
         properties.put("scorepipe.redis.url", redisUrl());
         properties.put("scorepipe.redis.key-prefix", uniqueName("test-" + owner));
