@@ -141,25 +141,33 @@ class ModelRegistryIT {
         CountDownLatch start = new CountDownLatch(1);
         List<HikariDataSource> pools = new ArrayList<>();
         List<Future<?>> results = new ArrayList<>();
-        try (var executor = Executors.newFixedThreadPool(threads)) {
+        try {
+            // every pool before any thread: a pool that fails to open must not leave threads waiting at the start
             for (int t = 0; t < threads; t++) {
-                HikariDataSource pool = TestDatabases.pool(schema);
-                pools.add(pool);
-                ModelRegistry other = ModelRegistry.create(pool);
-                Random random = new Random(t);
-                results.add(executor.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < 20; i++) {
-                        other.promote("v" + (1 + random.nextInt(5)), "race");
-                        assertThat(countChampions()).isOne();
-                    }
-                    return null;
-                }));
+                pools.add(TestDatabases.pool(schema));
             }
-            // when
-            start.countDown();
-            for (Future<?> result : results) {
-                result.get();
+            try (var executor = Executors.newFixedThreadPool(threads)) {
+                try {
+                    for (int t = 0; t < threads; t++) {
+                        ModelRegistry other = ModelRegistry.create(pools.get(t));
+                        Random random = new Random(t);
+                        results.add(executor.submit(() -> {
+                            start.await();
+                            for (int i = 0; i < 20; i++) {
+                                other.promote("v" + (1 + random.nextInt(5)), "race");
+                                assertThat(countChampions()).isOne();
+                            }
+                            return null;
+                        }));
+                    }
+                }
+                finally {
+                    // when (and also if submitting failed: the executor's close waits for the submitted ones)
+                    start.countDown();
+                }
+                for (Future<?> result : results) {
+                    result.get();
+                }
             }
         }
         finally {

@@ -40,6 +40,9 @@ public final class TestDatabases {
         config.setUsername(schema.username());
         config.setPassword(schema.password());
         config.setMaximumPoolSize(8);
+        // connections as needed, not eight held idle per pool: a test that opens a pool per simulated
+        // process (sixteen in ModelRegistryIT) would otherwise ask PostgreSQL for more than its 100
+        config.setMinimumIdle(1);
         config.setPoolName(schema.name());
         return new HikariDataSource(config);
     }
