@@ -147,7 +147,8 @@ public final class SoakDriver {
     private final HttpClient metricsHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final PredictLoad predict = new PredictLoad();
+    /** Made in the constructor, once {@link #rate} is known: its ticket queue is sized by it. */
+    private final PredictLoad predict;
     private final StreamLoad stream = new StreamLoad();
     private final CsvDrops csv = new CsvDrops();
 
@@ -183,6 +184,7 @@ public final class SoakDriver {
         if (rate <= 0 || hitShare < 0 || hitShare > 1 || jitter < 0 || csvRows < 0 || streamRate < 0) {
             throw usage("--rate must be positive, --hit-share within [0, 1], --jitter, --csv-rows and --stream-rate not negative");
         }
+        predict = new PredictLoad();
 
         BundledSample bundled = BundledSample.diabetes();
         featureNames = bundled.schema().names();
@@ -431,6 +433,14 @@ public final class SoakDriver {
     // ------------------------------------------------------------------------------------------
     // /predict: pacer, tickets, senders
 
+    /** How many requests ten seconds at the rate are, within [1,000, 1,000,000]. */
+    private int backlogLimit() {
+        if (rate <= 0) {
+            throw new IllegalStateException("the rate must be set before the backlog is sized");
+        }
+        return (int) Math.max(1000, Math.min(rate * 10, 1_000_000));
+    }
+
     private final class PredictLoad {
 
         final LongAdder scheduled = new LongAdder();
@@ -444,8 +454,12 @@ public final class SoakDriver {
         final Recorder latency = new Recorder(1, HIGHEST_MICROS, 3);
         /** The slowest answer since the timeline's last line, microseconds. */
         final AtomicLong slowest = new AtomicLong();
-        /** Intended send times, nanoTime; at most ten seconds of backlog. */
-        final ArrayBlockingQueue<Long> tickets = new ArrayBlockingQueue<>((int) Math.max(1000, Math.min(rate * 10, 1_000_000)));
+        /**
+         * Intended send times, nanoTime; at most ten seconds of backlog. (Sized by the rate, so made
+         * after it is set: as a field initialiser of the driver it saw a rate of 0 and held 1,000
+         * tickets, 0.4 s at 2,500 req/s, and a stall of half a second counted as dropped requests.)
+         */
+        final ArrayBlockingQueue<Long> tickets = new ArrayBlockingQueue<>(backlogLimit());
         final List<Thread> threads = new ArrayList<>();
         volatile boolean pacerDone;
 
