@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.Uuid;
+
+import io.scorepipe.testing.TestServices;
 
 /**
  * PostgreSQL, Redis and a Kafka broker of the reliability suite's own, on free ports, so that
@@ -32,10 +32,10 @@ final class OwnServices implements AutoCloseable {
     static final String APP_ROLE = "scorepipe_app";
 
     private final Path root;
-    final int postgresPort = freePort();
-    final int redisPort = freePort();
-    final int kafkaPort = freePort();
-    private final int controllerPort = freePort();
+    final int postgresPort = TestServices.freePort();
+    final int redisPort = TestServices.freePort();
+    final int kafkaPort = TestServices.freePort();
+    private final int controllerPort = TestServices.freePort();
     private final Path pgBin = postgresBinaries();
     private final boolean asRoot = "root".equals(System.getProperty("user.name"));
     private Process redis;
@@ -241,14 +241,6 @@ final class OwnServices implements AutoCloseable {
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-    }
 
     @Override
     public void close() throws Exception {

@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.scorepipe.testing.AppProcess;
+import io.scorepipe.testing.TestServices;
 
 /**
  * The production jars, api and worker, each in its own process, configured as in production
@@ -33,8 +34,8 @@ final class Stack implements AutoCloseable {
     final String dbPassword = "db-" + UUID.randomUUID();
     final String migrationPassword = "owner-" + UUID.randomUUID();
     final String adminToken = "token-" + UUID.randomUUID();
-    final int apiPort = OwnServices.freePort();
-    final int workerPort = OwnServices.freePort();
+    final int apiPort = TestServices.freePort();
+    final int workerPort = TestServices.freePort();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final HikariDataSource database;
     private final Map<String, String> environment = new HashMap<>();

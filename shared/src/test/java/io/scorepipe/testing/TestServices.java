@@ -220,4 +220,14 @@ public final class TestServices {
      */
     public record IsolatedSchema(String name, String jdbcUrl, @Nullable String username, @Nullable String password) {
     }
+
+    /** A TCP port nothing listens on at the moment of asking. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,9 +111,7 @@ class BatchUploadFuzzIT {
     @Test
     void everyUploadIsRefusedWithAReasonOrEndsWithItsGoodLinesScoredAndItsBadLinesRejected() throws Exception {
         // given the api running beside this worker
-        try (ServerSocket free = new ServerSocket(0)) {
-            apiPort = free.getLocalPort();
-        }
+        apiPort = TestServices.freePort();
         Map<String, Object> apiProperties = new HashMap<>(PROPERTIES);
         apiProperties.put("server.port", apiPort);
         api = AppProcess.startApi("api", apiProperties);

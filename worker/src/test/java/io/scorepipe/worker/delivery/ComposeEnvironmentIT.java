@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,8 +71,8 @@ class ComposeEnvironmentIT {
                 "SCOREPIPE_DATA_DIR");
 
         Map<String, Object> isolation = isolation();
-        int apiPort = freePort();
-        int workerPort = freePort();
+        int apiPort = TestServices.freePort();
+        int workerPort = TestServices.freePort();
         Map<String, Object> workerProperties = new HashMap<>(isolation);
         workerProperties.put("server.port", workerPort);
         workerProperties.put("scorepipe.batch.poll-interval", "200ms");
@@ -233,9 +232,4 @@ class ComposeEnvironmentIT {
         });
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

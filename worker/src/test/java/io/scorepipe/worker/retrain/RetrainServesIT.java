@@ -3,7 +3,6 @@ package io.scorepipe.worker.retrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,10 +61,7 @@ class RetrainServesIT {
     @Test
     void aPromotedRetrainServesOnTheApiWithinFiveSecondsAndNotFromTheOldCache() throws Exception {
         // given the api running beside this worker, with a row answered and cached by v1
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = TestServices.freePort();
         Map<String, Object> apiProperties = new HashMap<>(PROPERTIES);
         apiProperties.put("server.port", port);
         apiProperties.put("scorepipe.model.refresh-interval", "10m"); // only the announcement can explain a quick swap
