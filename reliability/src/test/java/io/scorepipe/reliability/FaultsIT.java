@@ -95,9 +95,11 @@ class FaultsIT {
         List<Answer> answers;
         try (PredictLoad predictions = new PredictLoad(stack, PREDICTIONS_PER_SECOND);
                 StreamLoad stream = new StreamLoad(services.kafkaBootstrapServers(), name, RECORDS_PER_SECOND)) {
-            Thread.sleep(3_000);
+            // the load flows before the fault, and the api answers 200 again, for three seconds' worth, after it
+            await().atMost(Duration.ofSeconds(60)).until(() -> predictions.answered200() >= 3 * PREDICTIONS_PER_SECOND);
             fault.run();
-            Thread.sleep(5_000);
+            long afterFault = predictions.answered200();
+            await().atMost(Duration.ofSeconds(90)).until(() -> predictions.answered200() >= afterFault + 3 * PREDICTIONS_PER_SECOND);
             answers = predictions.stop();
             ledger.streamSent(stream.stop());
             assertThat(stream.abandoned()).as("stream records Kafka never acknowledged").isZero();

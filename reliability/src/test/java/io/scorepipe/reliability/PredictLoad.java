@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -40,6 +41,7 @@ final class PredictLoad implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
+    private final LongAdder answered200 = new LongAdder();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread pacer;
@@ -83,10 +85,18 @@ final class PredictLoad implements AutoCloseable {
                 version = answer.get("model_version").asString();
             }
             answers.add(new Answer(response.statusCode(), id, version, response.body()));
+            if (response.statusCode() == 200) {
+                answered200.increment();
+            }
         }
         catch (Exception ex) {
             answers.add(new Answer(-1, null, null, ex.toString()));
         }
+    }
+
+    /** How many requests were answered 200 so far. */
+    long answered200() {
+        return answered200.sum();
     }
 
     /** Stops sending, waits for the answers in flight, and returns every answer. */
