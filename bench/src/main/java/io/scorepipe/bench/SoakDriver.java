@@ -1477,22 +1477,11 @@ public final class SoakDriver {
     }
 
     private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw usage("expected --name value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
+        return CliOptions.parse(args, 0, SoakDriver::usage);
     }
 
     private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw usage("--" + name + " is required");
-        }
-        return value;
+        return CliOptions.required(options, name, SoakDriver::usage);
     }
 
     private static int positiveInt(Map<String, String> options, String name, String fallback) {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -540,23 +539,13 @@ public final class StreamDriver {
         return nanos / 1e9;
     }
 
+    /** The options after the mode (args[0]). */
     private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw usage("expected --name value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
+        return CliOptions.parse(args, 1, StreamDriver::usage);
     }
 
     private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw usage("--" + name + " is required");
-        }
-        return value;
+        return CliOptions.required(options, name, StreamDriver::usage);
     }
 
     private static IllegalArgumentException usage(String problem) {
