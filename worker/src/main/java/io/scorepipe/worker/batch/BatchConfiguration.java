@@ -19,6 +19,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.Subscription;
@@ -36,6 +37,12 @@ class BatchConfiguration {
     @Bean
     ModelPins modelPins(ModelRegistry registry) {
         return new ModelPins(registry);
+    }
+
+    /** One pace for every CSV row this worker reads, whatever the job or partition. */
+    @Bean
+    RowThrottle rowThrottle(BatchProperties properties, MeterRegistry meters) {
+        return new RowThrottle(properties.maxRowsPerSecond(), meters);
     }
 
     @Bean

@@ -20,18 +20,26 @@ import org.springframework.util.unit.DataSize;
  * @param groupId consumer group of the batch events
  * @param maxLineLength the longest CSV line read; a longer data line is rejected (and never held in
  *     memory whole), a longer header fails the file
+ * @param maxRowsPerSecond the most CSV rows this worker scores per second, over all its files;
+ *     zero (the default) for no limit. Set it where bulk scoring shares cores, PostgreSQL or Kafka
+ *     with real-time scoring, so that a large file cannot take their time from {@code /predict}
  */
 @ConfigurationProperties("scorepipe.batch")
 public record BatchProperties(@DefaultValue("1s") Duration pollInterval, @DefaultValue("1s") Duration settle,
         @DefaultValue("2000") int chunkSize, @DefaultValue("2") int partitions,
         @DefaultValue("1.0") double skipLimitPercent, @DefaultValue("30s") Duration staleAfter,
         @DefaultValue("5s") Duration heartbeat, @DefaultValue("2") int concurrentJobs,
-        @DefaultValue("scorepipe-batch") String groupId, @DefaultValue("64KB") DataSize maxLineLength) {
+        @DefaultValue("scorepipe-batch") String groupId, @DefaultValue("64KB") DataSize maxLineLength,
+        @DefaultValue("0") int maxRowsPerSecond) {
 
     public BatchProperties {
         if (maxLineLength.toBytes() < 1 || maxLineLength.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("scorepipe.batch.max-line-length must be between 1B and 2GB, got "
                     + maxLineLength);
+        }
+        if (maxRowsPerSecond < 0) {
+            throw new IllegalArgumentException("scorepipe.batch.max-rows-per-second must be 0 (no limit) or more, got "
+                    + maxRowsPerSecond);
         }
     }
 

@@ -25,6 +25,7 @@ class LineReader extends AbstractItemCountingItemStreamItemReader<Lines.Raw> {
     private final long firstLine;
     private final long lines;
     private final int maxLineBytes;
+    private final RowThrottle throttle;
     private @Nullable BoundedLines input;
 
     /**
@@ -32,12 +33,14 @@ class LineReader extends AbstractItemCountingItemStreamItemReader<Lines.Raw> {
      * @param firstLine the number of the first line to read (the header is line 1)
      * @param lines how many lines to read from there; zero for none
      * @param maxLineBytes the longest line read whole
+     * @param throttle the worker's pace for CSV rows, shared by every reader
      */
-    LineReader(Path file, long firstLine, long lines, int maxLineBytes) {
+    LineReader(Path file, long firstLine, long lines, int maxLineBytes, RowThrottle throttle) {
         this.file = file;
         this.firstLine = firstLine;
         this.lines = lines;
         this.maxLineBytes = maxLineBytes;
+        this.throttle = throttle;
         setName("lines");
         setMaxItemCount(Math.clamp(lines, 1, Integer.MAX_VALUE));
     }
@@ -55,6 +58,9 @@ class LineReader extends AbstractItemCountingItemStreamItemReader<Lines.Raw> {
         // the count already includes the line being read
         if (input == null || getCurrentItemCount() > lines || !input.next()) {
             return null;
+        }
+        if ((getCurrentItemCount() - 1) % RowThrottle.BLOCK == 0) {
+            throttle.acquire(RowThrottle.BLOCK);
         }
         long number = firstLine + getCurrentItemCount() - 1;
         if (!input.tooLong()) {

@@ -101,11 +101,11 @@ class ScoreFileJobConfiguration {
 
     @Bean
     @StepScope
-    LineReader partReader(BatchProperties properties, @Value("#{jobParameters['" + INPUT_FILE + "']}") String input,
+    LineReader partReader(BatchProperties properties, RowThrottle rowThrottle, @Value("#{jobParameters['" + INPUT_FILE + "']}") String input,
             @Value("#{stepExecutionContext['" + LinePartitioner.FIRST_LINE + "']}") Long firstLine,
             @Value("#{stepExecutionContext['" + LinePartitioner.LINES + "']}") Long lines) {
         // every physical line is one record, and none is a comment: line numbers stay true
-        return new LineReader(Path.of(input), firstLine, lines, properties.maxLineBytes());
+        return new LineReader(Path.of(input), firstLine, lines, properties.maxLineBytes(), rowThrottle);
     }
 
     @Bean

@@ -25,6 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.batch.Batch;
 import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.batch.BatchStatus;
@@ -50,6 +51,8 @@ class ScoreFileIT {
         properties.put("scorepipe.batch.poll-interval", "200ms");
         properties.put("scorepipe.batch.settle", "300ms");
         properties.put("scorepipe.batch.chunk-size", "100");
+        // every file here is read through the row throttle; the sample's 442 rows take about 20 ms at this pace
+        properties.put("scorepipe.batch.max-rows-per-second", "20000");
         properties.put("scorepipe.batch.group-id", TestServices.uniqueName("batch"));
         properties.forEach((key, value) -> registry.add(key, () -> value));
     }
@@ -65,6 +68,9 @@ class ScoreFileIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void theBundledSampleWithAnIdColumnIsScoredInInputOrder() throws Exception {
@@ -102,6 +108,8 @@ class ScoreFileIT {
         assertThat(batch.rowsTotal()).isEqualTo(442L);
         assertThat(batch.rowsScored()).isEqualTo(442L);
         assertThat(Files.readAllLines(Path.of(batch.rejectsPath()))).containsExactly("line,reason,raw");
+        // the two partitions' readers waited for their turns at scorepipe.batch.max-rows-per-second
+        assertThat(meters.get("scorepipe.batch.throttled").counter().count()).isPositive();
     }
 
     @Test
