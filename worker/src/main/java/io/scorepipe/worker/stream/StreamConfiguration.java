@@ -64,6 +64,10 @@ class StreamConfiguration {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        if (!properties.fetchWait().isZero()) {
+            config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, StreamProperties.FETCH_MIN_BYTES);
+            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) properties.fetchWait().toMillis());
+        }
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.sessionTimeout().toMillis());
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) properties.sessionTimeout().toMillis() / 4);
         // bytes, not JSON: a record that is not even text must reach the scorer to be dead-lettered
