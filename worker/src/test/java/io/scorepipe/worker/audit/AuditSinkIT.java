@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.config.DatabaseUrl;
@@ -69,6 +70,9 @@ class AuditSinkIT {
     @Autowired
     TopicProperties topics;
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void everyEventBecomesExactlyOneRowEvenWhenPublishedTwice() throws Exception {
         List<AuditRecord> events = events("twice", 500);
@@ -99,6 +103,28 @@ class AuditSinkIT {
 
         // then every event is stored exactly once
         awaitRows("outage", 1000);
+    }
+
+    @Test
+    void eventsPostgresRefusesAreSkippedAndTheOnesAroundThemStored() throws Exception {
+        // given events a foreign producer could send, which read as audit records but PostgreSQL refuses
+        List<AuditRecord> good = events("refused", 300);
+        AuditRecord nul = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "refused-\u0000", "v1",
+                new double[] {1, 2}, 3, false, 100, Instant.now());
+        AuditRecord farFuture = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "refused-future", "v1",
+                new double[] {1, 2}, 3, false, 100, Instant.parse("+300000-01-01T00:00:00Z"));
+        double refusedBefore = meters.counter("scorepipe.audit.events.refused").count();
+
+        // when they arrive among good ones
+        try (KafkaProbe kafka = new KafkaProbe()) {
+            publish(kafka, good.subList(0, 150));
+            publish(kafka, List.of(nul, farFuture));
+            publish(kafka, good.subList(150, 300));
+        }
+
+        // then the good ones are all stored, the sink went on past the refused ones, and counted them
+        awaitRows("refused", 300);
+        assertThat(meters.counter("scorepipe.audit.events.refused").count() - refusedBefore).isEqualTo(2);
     }
 
     private void awaitRows(String kind, int expected) {
