@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.batch.DataFolders;
+import io.scorepipe.scoring.InvalidInputException;
 
 /**
  * Streams an upload into the inbox, never holding the file in memory: first under a hidden
@@ -33,13 +34,17 @@ class BatchUploads {
     /**
      * @return the new batch's id
      * @throws UploadTooLargeException past the size limit
+     * @throws InvalidInputException when the upload is empty: refused at once rather than as a failed batch
      */
     UUID store(InputStream body, @Nullable String requestedName, boolean rescore) throws IOException {
         UUID id = UUID.randomUUID();
         String name = DataFolders.sanitize(requestedName);
         Path part = DataFolders.inside(folders.inbox(), "." + id + ".part");
         try {
-            copyLimited(body, part);
+            if (copyLimited(body, part) == 0) {
+                throw new InvalidInputException("file",
+                        "the upload is empty: expected a CSV file whose first line names the model's features");
+            }
             batches.createUploaded(id, name, rescore);
             Files.move(part, DataFolders.inside(folders.inbox(), DataFolders.uploadedName(id, name)),
                     StandardCopyOption.ATOMIC_MOVE);
@@ -50,7 +55,8 @@ class BatchUploads {
         }
     }
 
-    private void copyLimited(InputStream body, Path target) throws IOException {
+    /** @return the bytes copied */
+    private long copyLimited(InputStream body, Path target) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         long written = 0;
         try (OutputStream out = Files.newOutputStream(target)) {
@@ -63,5 +69,6 @@ class BatchUploads {
                 out.write(buffer, 0, n);
             }
         }
+        return written;
     }
 }

@@ -239,7 +239,7 @@ class BatchUploadFuzzIT {
                 "feature 'age' must be a finite decimal number, got '0.0\uFFFD'",
                 List.of("ok," + rows.get(0), "id\uFFFD," + rows.get(1)),
                 List.of("ok," + rows.get(0), "id\uFFFD," + rows.get(1), "bad,0.0\uFFFD" + tail)));
-        uploads.add(Upload.fails("an empty file", new byte[0], "the file is empty"));
+        uploads.add(new Upload("an empty file", new byte[0], "text/csv", 422, "the upload is empty", null, null));
         uploads.add(Upload.fails("a binary file", concat(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1}, fixedRandomBytes(5000)),
                 "the header line is not UTF-8 text"));
         uploads.add(Upload.fails("only a 10 MB line", utf8("age," + "x".repeat(10 * 1024 * 1024)),
