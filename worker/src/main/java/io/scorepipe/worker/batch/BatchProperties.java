@@ -18,8 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param heartbeat how often a worker marks its running batches as alive
  * @param concurrentJobs files one worker scores at the same time
  * @param groupId consumer group of the batch events
- * @param maxLineLength the longest CSV line read; a longer data line is rejected (and never held in
- *     memory whole), a longer header fails the file
+ * @param maxLineLength the longest CSV line read, in scored files and in labels files alike; a longer
+ *     data line is rejected (and never held in memory whole), a longer header fails the file
  * @param maxRowsPerSecond the most CSV rows this worker scores per second, over all its files;
  *     zero (the default) for no limit. Set it where bulk scoring shares cores, PostgreSQL or Kafka
  *     with real-time scoring, so that a large file cannot take their time from {@code /predict}
@@ -44,7 +44,7 @@ public record BatchProperties(@DefaultValue("1s") Duration pollInterval, @Defaul
     }
 
     /** {@link #maxLineLength()} in bytes. */
-    int maxLineBytes() {
+    public int maxLineBytes() {
         return (int) maxLineLength.toBytes();
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.scorepipe.worker.system.BoundedLines;
+
 /**
  * A file's header and how many data lines follow it.
  *

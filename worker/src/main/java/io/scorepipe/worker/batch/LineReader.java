@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 
+import io.scorepipe.worker.system.BoundedLines;
+
 /**
  * Reads one partition's range of a file's lines, each as a {@link Lines.Raw} numbered as in the
  * file, through {@link BoundedLines}: a line over the length limit is read as its beginning and

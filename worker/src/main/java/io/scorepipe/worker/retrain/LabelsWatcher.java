@@ -1,6 +1,5 @@
 package io.scorepipe.worker.retrain;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,7 @@ import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.worker.system.BoundedLines;
 import io.scorepipe.worker.system.Csv;
 import io.scorepipe.worker.system.SettledFiles;
 
@@ -35,17 +35,26 @@ class LabelsWatcher {
     private static final Logger log = LoggerFactory.getLogger(LabelsWatcher.class);
     private static final String TARGET = "target";
     private static final int BATCH = 1000;
+    private static final int SHOWN_OF_LONG_LINE = 100;
 
     private final DataFolders folders;
     private final TrainingExampleStore store;
     private final ServingModel serving;
     private final SettledFiles inbox;
+    private final int maxLineBytes;
 
-    LabelsWatcher(DataFolders folders, TrainingExampleStore store, ServingModel serving, SettledFiles inbox) {
+    /**
+     * @param maxLineBytes the longest line read whole ({@code scorepipe.batch.max-line-length}): a
+     *     longer data line is rejected, a longer header refuses the file, and neither is ever held
+     *     in memory whole
+     */
+    LabelsWatcher(DataFolders folders, TrainingExampleStore store, ServingModel serving, SettledFiles inbox,
+            int maxLineBytes) {
         this.folders = folders;
         this.store = store;
         this.serving = serving;
         this.inbox = inbox;
+        this.maxLineBytes = maxLineBytes;
     }
 
     synchronized void poll() throws IOException {
@@ -69,10 +78,15 @@ class LabelsWatcher {
         Path rejects = folders.labelRejects().resolve(name.replaceAll("\\.csv$", "") + ".rejects.csv");
         int stored = 0;
         int rejected = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (BoundedLines in = new BoundedLines(Files.newInputStream(file), maxLineBytes);
                 BufferedWriter out = Files.newBufferedWriter(rejects, StandardCharsets.UTF_8)) {
             out.write("line,reason,raw\n");
-            String header = in.readLine();
+            String header = in.next() ? in.text() : null;
+            if (header != null && in.tooLong()) {
+                out.write("1," + Csv.quote(tooLong(in)) + "," + Csv.quote(shown(in)) + "\n");
+                log.warn("Labels file {} refused: its header line is longer than {} bytes", name, maxLineBytes);
+                return;
+            }
             List<String> columns = header == null ? List.of()
                     : Csv.split(header.replace("\uFEFF", "")).stream().map(String::strip).toList();
             int[] featureColumns = schema.names().stream().mapToInt(columns::indexOf).toArray();
@@ -85,10 +99,15 @@ class LabelsWatcher {
             }
             List<LabelledRow> rows = new ArrayList<>(BATCH);
             List<String> refs = new ArrayList<>(BATCH);
-            String line;
             long number = 1;
-            while ((line = in.readLine()) != null) {
+            while (in.next()) {
                 number++;
+                if (in.tooLong()) {
+                    out.write(number + "," + Csv.quote(tooLong(in)) + "," + Csv.quote(shown(in)) + "\n");
+                    rejected++;
+                    continue;
+                }
+                String line = in.text();
                 try {
                     List<String> cells = Csv.split(line);
                     if (cells.size() != columns.size()) {
@@ -115,5 +134,16 @@ class LabelsWatcher {
             stored += store.add(schema, rows, "csv", refs);
         }
         log.info("Labels file {}: {} examples stored, {} lines rejected", name, stored, rejected);
+    }
+
+    private String tooLong(BoundedLines in) {
+        return "line is longer than " + maxLineBytes + " bytes (" + in.length()
+                + " bytes); the limit is scorepipe.batch.max-line-length";
+    }
+
+    /** The beginning of an over-long line, as the rejects file shows it. */
+    private static String shown(BoundedLines in) {
+        String text = in.text();
+        return text.substring(0, Math.min(text.length(), SHOWN_OF_LONG_LINE)) + "...";
     }
 }

@@ -107,7 +107,8 @@ class RetrainConfiguration {
     @Bean
     LabelsWatcher labelsWatcher(DataFolders folders, TrainingExampleStore store, ServingModel serving,
             BatchProperties batch) {
-        return new LabelsWatcher(folders, store, serving, new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()));
+        return new LabelsWatcher(folders, store, serving, new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()),
+                batch.maxLineBytes());
     }
 
     @Bean

@@ -194,7 +194,7 @@ class RetrainIT {
     @Test
     @Order(7)
     void aLabelsFileDroppedIntoTheInboxBecomesExamplesAndItsBadLinesAreRejectedWithTheirReason() throws Exception {
-        // given the sample with its target column, two bad lines among them
+        // given the sample with its target column, three bad lines among them, one of a megabyte
         List<String> lines = new ArrayList<>();
         lines.add("target," + String.join(",", SAMPLE.schema().names()));
         for (LabelledRow row : SAMPLE.rows().subList(0, 100)) {
@@ -206,6 +206,7 @@ class RetrainIT {
         }
         lines.set(5, lines.get(5).replaceFirst(",[^,]+$", ",abc"));
         lines.set(50, "1,2,3");
+        lines.set(70, "7," + "1".repeat(1024 * 1024));
 
         // when
         Path part = folders.labelsInbox().resolve("labels.csv.part");
@@ -214,12 +215,15 @@ class RetrainIT {
 
         // then
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "SELECT count(*) FROM training_examples WHERE source = 'csv'").query(Integer.class).single() == 98);
+                "SELECT count(*) FROM training_examples WHERE source = 'csv'").query(Integer.class).single() == 97);
         Path rejects = folders.labelRejects().resolve("labels.rejects.csv");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(rejects) && Files.readAllLines(rejects).size() == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(rejects) && Files.readAllLines(rejects).size() == 4);
         List<String> rejected = Files.readAllLines(rejects);
         assertThat(rejected.get(1)).startsWith("6,").contains("feature 's6'");
         assertThat(rejected.get(2)).startsWith("51,").contains("expected 11 columns, got 3");
+        // the long line was never read whole: only its beginning is shown
+        assertThat(rejected.get(3)).startsWith("71,").contains("line is longer than 65536 bytes (1048578 bytes)")
+                .hasSizeLessThan(400);
     }
 
     private void add(List<LabelledRow> rows, String tag) {

@@ -1,4 +1,4 @@
-package io.scorepipe.worker.batch;
+package io.scorepipe.worker.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.scorepipe.worker.batch;
+package io.scorepipe.worker.system;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,9 +14,9 @@ import java.util.Arrays;
  * is one rejected line, not a failed file. Text is UTF-8; malformed bytes become U+FFFD, as they
  * did with the {@code InputStreamReader} before.
  *
- * <p>Not thread-safe: one reader per partition.
+ * <p>Not thread-safe: one reader per file or partition.
  */
-final class BoundedLines implements Closeable {
+public final class BoundedLines implements Closeable {
 
     private static final int BUFFER = 64 * 1024;
 
@@ -29,7 +29,7 @@ final class BoundedLines implements Closeable {
     private int kept;
     private long length;
 
-    BoundedLines(InputStream in, int maxBytes) {
+    public BoundedLines(InputStream in, int maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
         }
@@ -43,7 +43,7 @@ final class BoundedLines implements Closeable {
      *
      * @return false at the end of the input
      */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         kept = 0;
         length = 0;
         if (position == limit && !fill()) {
@@ -69,17 +69,17 @@ final class BoundedLines implements Closeable {
     }
 
     /** The current line without its line break, or only its first {@code maxBytes} when {@link #tooLong()}. */
-    String text() {
+    public String text() {
         return new String(line, 0, kept, StandardCharsets.UTF_8);
     }
 
     /** Whether the current line has more than {@code maxBytes} bytes. */
-    boolean tooLong() {
+    public boolean tooLong() {
         return length > maxBytes;
     }
 
     /** The current line's length in bytes, all of it. */
-    long length() {
+    public long length() {
         return length;
     }
 
