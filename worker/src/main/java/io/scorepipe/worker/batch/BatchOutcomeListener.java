@@ -3,6 +3,7 @@ package io.scorepipe.worker.batch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -14,7 +15,12 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.batch.DataFolders;
 
-/** Records a failed job's reason on its batch, in words a person can act on. */
+/**
+ * Records a failed job's reason on its batch, in words a person can act on, and clears its
+ * traces from {@code processing/}: the input goes to {@code archive/} as a completed one does, and
+ * the partitions' part files are removed. A job that failed because the database was away keeps
+ * both, because it is resumed.
+ */
 class BatchOutcomeListener implements JobExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(BatchOutcomeListener.class);
@@ -55,6 +61,18 @@ class BatchOutcomeListener implements JobExecutionListener {
         UUID batchId = UUID.fromString(execution.getJobParameters().getString(ScoreFileJobConfiguration.BATCH_ID));
         batches.failed(batchId, reason);
         log.warn("Batch {} failed: {}", batchId, reason);
+        String input = execution.getJobParameters().getString(ScoreFileJobConfiguration.INPUT_FILE);
+        try {
+            if (input != null && Files.exists(Path.of(input))) {
+                Files.move(Path.of(input), folders.archive().resolve(Path.of(input).getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            AssembleTasklet.deleteTree(ScoreFileJobConfiguration.partsFolder(folders, batch));
+        }
+        catch (IOException ex) {
+            log.warn("Batch {} failed; its input or part files could not be moved out of processing/: {}", batchId,
+                    ex.getMessage());
+        }
         // a failed batch writes no results: its name is free again for the next file of that name
         String results = execution.getExecutionContext().getString(ScoreFileJobConfiguration.RESULTS_FILE, null);
         if (results != null) {

@@ -143,6 +143,7 @@ class ScoreFileIT {
 
         assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
         assertThat(batch.error()).contains("over the skip limit of 1.0%");
+        assertLeftProcessing(batch);
     }
 
     @Test
@@ -155,6 +156,7 @@ class ScoreFileIT {
         assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
         assertThat(batch.error()).contains("lacks the model's feature [bmi]");
         assertThat(auditRows(batch)).isZero();
+        assertLeftProcessing(batch);
     }
 
     @Test
@@ -219,6 +221,16 @@ class ScoreFileIT {
         return await().atMost(Duration.ofSeconds(60)).until(() -> batches.recent(50).stream()
                 .filter(b -> !earlier.contains(b.id()) && b.fileName().equals(fileName) && b.finishedAt() != null)
                 .findFirst(), Optional::isPresent).orElseThrow();
+    }
+
+    /** A failed file's input is archived, as a completed one's is, and no part file stays behind. */
+    private void assertLeftProcessing(Batch batch) {
+        String input = DataFolders.uploadedName(batch.id(), batch.fileName());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(folders.processing().resolve(input)).doesNotExist();
+            assertThat(folders.archive().resolve(input)).exists();
+            assertThat(ScoreFileJobConfiguration.partsFolder(folders, batch.id().toString())).doesNotExist();
+        });
     }
 
     private int auditRows(Batch batch) {
