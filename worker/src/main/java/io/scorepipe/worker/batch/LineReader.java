@@ -20,9 +20,6 @@ import io.scorepipe.worker.system.BoundedLines;
  */
 class LineReader extends AbstractItemCountingItemStreamItemReader<Lines.Raw> {
 
-    /** How much of an over-long line the rejects file shows. */
-    static final int SHOWN_OF_LONG_LINE = 100;
-
     private final Path file;
     private final long firstLine;
     private final long lines;
@@ -68,10 +65,7 @@ class LineReader extends AbstractItemCountingItemStreamItemReader<Lines.Raw> {
         if (!input.tooLong()) {
             return new Lines.Raw(number, input.text(), null);
         }
-        String text = input.text();
-        String beginning = text.substring(0, Math.min(text.length(), SHOWN_OF_LONG_LINE)) + "...";
-        return new Lines.Raw(number, beginning, "line is longer than " + maxLineBytes + " bytes (" + input.length()
-                + " bytes); the limit is scorepipe.batch.max-line-length");
+        return new Lines.Raw(number, input.beginning(), input.tooLongReason());
     }
 
     @Override

@@ -35,7 +35,6 @@ class LabelsWatcher {
     private static final Logger log = LoggerFactory.getLogger(LabelsWatcher.class);
     private static final String TARGET = "target";
     private static final int BATCH = 1000;
-    private static final int SHOWN_OF_LONG_LINE = 100;
 
     private final DataFolders folders;
     private final TrainingExampleStore store;
@@ -83,7 +82,7 @@ class LabelsWatcher {
             out.write("line,reason,raw\n");
             String header = in.next() ? in.text() : null;
             if (header != null && in.tooLong()) {
-                out.write("1," + Csv.quote(tooLong(in)) + "," + Csv.quote(shown(in)) + "\n");
+                out.write("1," + Csv.quote(in.tooLongReason()) + "," + Csv.quote(in.beginning()) + "\n");
                 log.warn("Labels file {} refused: its header line is longer than {} bytes", name, maxLineBytes);
                 return;
             }
@@ -103,7 +102,7 @@ class LabelsWatcher {
             while (in.next()) {
                 number++;
                 if (in.tooLong()) {
-                    out.write(number + "," + Csv.quote(tooLong(in)) + "," + Csv.quote(shown(in)) + "\n");
+                    out.write(number + "," + Csv.quote(in.tooLongReason()) + "," + Csv.quote(in.beginning()) + "\n");
                     rejected++;
                     continue;
                 }
@@ -134,16 +133,5 @@ class LabelsWatcher {
             stored += store.add(schema, rows, "csv", refs);
         }
         log.info("Labels file {}: {} examples stored, {} lines rejected", name, stored, rejected);
-    }
-
-    private String tooLong(BoundedLines in) {
-        return "line is longer than " + maxLineBytes + " bytes (" + in.length()
-                + " bytes); the limit is scorepipe.batch.max-line-length";
-    }
-
-    /** The beginning of an over-long line, as the rejects file shows it. */
-    private static String shown(BoundedLines in) {
-        String text = in.text();
-        return text.substring(0, Math.min(text.length(), SHOWN_OF_LONG_LINE)) + "...";
     }
 }

@@ -19,6 +19,8 @@ import java.util.Arrays;
 public final class BoundedLines implements Closeable {
 
     private static final int BUFFER = 64 * 1024;
+    /** How much of an over-long line {@link #beginning()} shows. */
+    private static final int SHOWN = 100;
 
     private final InputStream in;
     private final int maxBytes;
@@ -81,6 +83,18 @@ public final class BoundedLines implements Closeable {
     /** The current line's length in bytes, all of it. */
     public long length() {
         return length;
+    }
+
+    /** Why the current, over-long line is refused: its length, the limit, and the setting that sets it. */
+    public String tooLongReason() {
+        return "line is longer than " + maxBytes + " bytes (" + length
+                + " bytes); the limit is scorepipe.batch.max-line-length";
+    }
+
+    /** The current line's first {@value #SHOWN} characters and "...", as a rejects file shows an over-long line. */
+    public String beginning() {
+        String text = text();
+        return text.substring(0, Math.min(text.length(), SHOWN)) + "...";
     }
 
     private void keep(int from, int count) {
