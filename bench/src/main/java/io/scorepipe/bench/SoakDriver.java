@@ -78,8 +78,8 @@ import io.scorepipe.scoring.LabelledRow;
  * with small Gaussian perturbations ({@code --jitter}). More than ten seconds of backlog is
  * dropped and counted as errors rather than queued without bound.</li>
  * <li>a CSV file of {@code --csv-rows} rows (new content each time) dropped into the inbox at the
- * start of every minute, written as {@code name.csv.part} and renamed; progress from the
- * {@code batches} table.</li>
+ * start of every minute: all of them are written as {@code name.csv.part} before the load starts,
+ * and each is renamed into place at its minute; progress from the {@code batches} table.</li>
  * <li>Kafka requests at {@code --stream-rate} records/s; the results topic is read back
  * (read_committed) and each result's latency taken from the send time carried in its request id.</li>
  * </ul>
@@ -220,6 +220,10 @@ public final class SoakDriver {
                 throw new IllegalStateException("prediction_audit already holds " + existing + " rows; use a fresh schema");
             }
             Files.createDirectories(inbox);
+            if (csvRows > 0) {
+                // every file written before the load, so that formatting them is no part of it
+                csv.prepare(warmupNanos > 0 ? 0 : 1, minutes);
+            }
             stream.startConsumer();
 
             long start = System.nanoTime();
@@ -239,10 +243,7 @@ public final class SoakDriver {
                         TimeUnit.NANOSECONDS.toSeconds(warmupNanos));
                 if (csvRows > 0) {
                     // one file in the warm-up too, so that the first measured minute does not pay for
-                    // the batch job's first run (class loading, JIT) while the predictions are at full rate.
-                    // Files are written on platform threads: formatting 20,000 lines on a virtual
-                    // thread held one of the two carriers the request senders share, and the senders
-                    // fell behind at every minute's start
+                    // the batch job's first run (class loading, JIT) while the predictions are at full rate
                     long halfway = start + warmupNanos / 2;
                     Thread.ofPlatform().daemon().name("csv-drop-0").start(() -> {
                         try {
@@ -265,9 +266,8 @@ public final class SoakDriver {
             out.flush();
             List<Row> rows = new ArrayList<>();
             for (int m = 1; m <= minutes; m++) {
-                int minute = m;
                 if (csvRows > 0) {
-                    Thread.ofPlatform().daemon().name("csv-drop-" + m).start(() -> csv.drop(minute));
+                    csv.drop(m); // a rename: the file was written before the load
                 }
                 sleepUntil(measureStart + m * minuteNanos);
                 Snapshot now = snapshot(db);
@@ -762,13 +762,18 @@ public final class SoakDriver {
         final LongAdder failures = new LongAdder();
         volatile String firstFailure;
 
-        void drop(int minute) {
-            String name = String.format(Locale.ROOT, "soak-%s-%03d.csv", tag, minute);
-            Path part = inbox.resolve(name + ".part");
-            SplittableRandom random = new SplittableRandom(minute * 1_000_003L + System.nanoTime());
-            StringBuilder line = new StringBuilder(400);
-            try {
-                try (BufferedWriter writer = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
+        /**
+         * Writes the files of minutes {@code first} to {@code last} (minute 0 is the warm-up's) as
+         * {@code .part} files in the inbox, which the worker does not take. A drop is then only a
+         * rename: the load generator formats no CSV while the load runs, where its 200,000 numbers
+         * a minute took CPU from the api at the start of every minute. Each file has rows of its
+         * own, since the worker does not score again a file it has scored before.
+         */
+        void prepare(int first, int last) throws IOException {
+            for (int minute = first; minute <= last; minute++) {
+                SplittableRandom random = new SplittableRandom(minute * 1_000_003L + System.nanoTime());
+                StringBuilder line = new StringBuilder(400);
+                try (BufferedWriter writer = Files.newBufferedWriter(part(minute), StandardCharsets.UTF_8)) {
                     writer.write("row_id," + String.join(",", featureNames) + "\n");
                     for (int i = 0; i < csvRows; i++) {
                         line.setLength(0);
@@ -779,7 +784,13 @@ public final class SoakDriver {
                         writer.append(line).append('\n');
                     }
                 }
-                Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+
+        void drop(int minute) {
+            String name = name(minute);
+            try {
+                Files.move(part(minute), inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
                 names.add(name);
             }
             catch (IOException ex) {
@@ -787,6 +798,14 @@ public final class SoakDriver {
                 firstFailure = ex.toString();
                 log.println("csv: could not drop " + name + ": " + ex);
             }
+        }
+
+        private String name(int minute) {
+            return String.format(Locale.ROOT, "soak-%s-%03d.csv", tag, minute);
+        }
+
+        private Path part(int minute) {
+            return inbox.resolve(name(minute) + ".part");
         }
     }
 
