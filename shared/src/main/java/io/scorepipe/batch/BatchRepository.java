@@ -119,6 +119,11 @@ public class BatchRepository {
                 .params(error, id).update();
     }
 
+    /** Records where a batch's input went after the batch ended (a failed one's is archived too). */
+    public void inputMoved(UUID id, String inputPath) {
+        jdbc.sql("UPDATE batches SET input_path = ? WHERE id = ?").params(inputPath, id).update();
+    }
+
     public Optional<Batch> find(UUID id) {
         return jdbc.sql("SELECT * FROM batches WHERE id = ?").param(id).query(BatchRepository::map).optional();
     }

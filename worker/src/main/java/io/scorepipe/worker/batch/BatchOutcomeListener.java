@@ -62,16 +62,21 @@ class BatchOutcomeListener implements JobExecutionListener {
         batches.failed(batchId, reason);
         log.warn("Batch {} failed: {}", batchId, reason);
         String input = execution.getJobParameters().getString(ScoreFileJobConfiguration.INPUT_FILE);
-        try {
-            if (input != null && Files.exists(Path.of(input))) {
-                Files.move(Path.of(input), folders.archive().resolve(Path.of(input).getFileName()),
-                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (input != null && Files.exists(Path.of(input))) {
+            Path archived = folders.archive().resolve(Path.of(input).getFileName());
+            try {
+                Files.move(Path.of(input), archived, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                batches.inputMoved(batchId, archived.toString());
             }
+            catch (IOException ex) {
+                log.warn("Batch {} failed; its input could not be moved to archive/: {}", batchId, ex.getMessage());
+            }
+        }
+        try {
             AssembleTasklet.deleteTree(ScoreFileJobConfiguration.partsFolder(folders, batch));
         }
         catch (IOException ex) {
-            log.warn("Batch {} failed; its input or part files could not be moved out of processing/: {}", batchId,
-                    ex.getMessage());
+            log.warn("Batch {} failed; its part files could not be removed: {}", batchId, ex.getMessage());
         }
         // a failed batch writes no results: its name is free again for the next file of that name
         String results = execution.getExecutionContext().getString(ScoreFileJobConfiguration.RESULTS_FILE, null);

@@ -88,6 +88,8 @@ class ScoreFileIT {
             lines.add(line.toString());
         }
 
+        double throttledBefore = meters.get("scorepipe.batch.throttled").counter().count();
+
         // when
         Batch batch = dropAndAwait("sample-" + UUID.randomUUID() + ".csv", lines);
 
@@ -109,7 +111,7 @@ class ScoreFileIT {
         assertThat(batch.rowsScored()).isEqualTo(442L);
         assertThat(Files.readAllLines(Path.of(batch.rejectsPath()))).containsExactly("line,reason,raw");
         // the two partitions' readers waited for their turns at scorepipe.batch.max-rows-per-second
-        assertThat(meters.get("scorepipe.batch.throttled").counter().count()).isPositive();
+        assertThat(meters.get("scorepipe.batch.throttled").counter().count()).isGreaterThan(throttledBefore);
     }
 
     @Test
@@ -230,6 +232,8 @@ class ScoreFileIT {
             assertThat(folders.processing().resolve(input)).doesNotExist();
             assertThat(folders.archive().resolve(input)).exists();
             assertThat(ScoreFileJobConfiguration.partsFolder(folders, batch.id().toString())).doesNotExist();
+            assertThat(batches.find(batch.id()).orElseThrow().inputPath())
+                    .isEqualTo(folders.archive().resolve(input).toString());
         });
     }
 
