@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param pollInterval how often the inbox is looked at
  * @param settle how long a file's size and time must stay unchanged before it is taken as complete
- * @param chunkSize lines per transaction
+ * @param chunkSize lines per transaction (fewer when {@code maxRowsPerSecond} paces the reading: see
+ *     {@link #effectiveChunkSize()})
  * @param partitions parts a file is split into, scored in parallel
  * @param skipLimitPercent share of the file's lines that may be rejected; past it the job fails
  * @param staleAfter a running batch whose worker has not beaten for this long is taken over
@@ -41,6 +42,18 @@ public record BatchProperties(@DefaultValue("1s") Duration pollInterval, @Defaul
             throw new IllegalArgumentException("scorepipe.batch.max-rows-per-second must be 0 (no limit) or more, got "
                     + maxRowsPerSecond);
         }
+    }
+
+    /**
+     * Lines per transaction as the job commits them: {@link #chunkSize()}, but with a row limit at
+     * most one second's worth for a partition, so that a paced reader does not keep its
+     * transaction (and a pooled connection) open for many seconds while it waits for its turn.
+     */
+    int effectiveChunkSize() {
+        if (maxRowsPerSecond == 0) {
+            return chunkSize;
+        }
+        return Math.clamp(maxRowsPerSecond / Math.max(1, partitions), 1, chunkSize);
     }
 
     /** {@link #maxLineLength()} in bytes. */

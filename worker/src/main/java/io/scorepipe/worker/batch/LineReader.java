@@ -59,7 +59,8 @@ class LineReader extends AbstractItemCountingItemStreamItemReader<Lines.Raw> {
             return null;
         }
         if ((getCurrentItemCount() - 1) % RowThrottle.BLOCK == 0) {
-            throttle.acquire(RowThrottle.BLOCK);
+            // a block, or what is left of this partition's range when that is less
+            throttle.acquire((int) Math.min(RowThrottle.BLOCK, lines - getCurrentItemCount() + 1));
         }
         long number = firstLine + getCurrentItemCount() - 1;
         if (!input.tooLong()) {
