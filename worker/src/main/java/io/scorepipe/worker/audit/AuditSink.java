@@ -77,11 +77,13 @@ class AuditSink {
         try {
             return writer.write(List.of(event.value()));
         }
-        catch (DataIntegrityViolationException ex) {
+        catch (DataIntegrityViolationException | IllegalArgumentException ex) {
+            // IllegalArgumentException: a time so far off that not even the driver can send it
             refused.increment();
+            String reason = ex instanceof DataIntegrityViolationException refusal
+                    ? refusal.getMostSpecificCause().getMessage() : ex.getMessage();
             log.error("Audit event at {}-{}@{} (prediction {}) refused by PostgreSQL and skipped: {}", event.topic(),
-                    event.partition(), event.offset(), event.value().predictionId(),
-                    ex.getMostSpecificCause().getMessage());
+                    event.partition(), event.offset(), event.value().predictionId(), reason);
             return -1;
         }
     }

@@ -113,18 +113,20 @@ class AuditSinkIT {
                 new double[] {1, 2}, 3, false, 100, Instant.now());
         AuditRecord farFuture = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "refused-future", "v1",
                 new double[] {1, 2}, 3, false, 100, Instant.parse("+300000-01-01T00:00:00Z"));
+        AuditRecord endOfTime = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "refused-end-of-time", "v1",
+                new double[] {1, 2}, 3, false, 100, Instant.MAX);
         double refusedBefore = meters.counter("scorepipe.audit.events.refused").count();
 
         // when they arrive among good ones
         try (KafkaProbe kafka = new KafkaProbe()) {
             publish(kafka, good.subList(0, 150));
-            publish(kafka, List.of(nul, farFuture));
+            publish(kafka, List.of(nul, farFuture, endOfTime));
             publish(kafka, good.subList(150, 300));
         }
 
         // then the good ones are all stored, the sink went on past the refused ones, and counted them
         awaitRows("refused", 300);
-        assertThat(meters.counter("scorepipe.audit.events.refused").count() - refusedBefore).isEqualTo(2);
+        assertThat(meters.counter("scorepipe.audit.events.refused").count() - refusedBefore).isEqualTo(3);
     }
 
     private void awaitRows(String kind, int expected) {
