@@ -33,8 +33,9 @@ public record StreamProperties(@DefaultValue("scorepipe-stream") String groupId,
     static final int FETCH_MIN_BYTES = 64 * 1024;
 
     public StreamProperties {
-        if (fetchWait.isNegative() || fetchWait.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("scorepipe.stream.fetch-wait must be zero or more, got " + fetchWait);
+        // well under the consumer's request timeout (30 s), or a fetch the broker holds would time out
+        if (fetchWait.isNegative() || fetchWait.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("scorepipe.stream.fetch-wait must be from 0 to 10s, got " + fetchWait);
         }
     }
 }
