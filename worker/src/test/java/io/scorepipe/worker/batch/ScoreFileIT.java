@@ -51,8 +51,9 @@ class ScoreFileIT {
         properties.put("scorepipe.batch.poll-interval", "200ms");
         properties.put("scorepipe.batch.settle", "300ms");
         properties.put("scorepipe.batch.chunk-size", "100");
-        // every file here is read through the row throttle; the sample's 442 rows take about 20 ms at this pace
-        properties.put("scorepipe.batch.max-rows-per-second", "20000");
+        // every file here is read through the row throttle, slowly enough that its two readers must wait
+        // for their blocks of 100 however fast the machine: the sample's 442 rows take at least 0.24 s
+        properties.put("scorepipe.batch.max-rows-per-second", "1000");
         properties.put("scorepipe.batch.group-id", TestServices.uniqueName("batch"));
         properties.forEach((key, value) -> registry.add(key, () -> value));
     }
