@@ -51,15 +51,25 @@ class AssembleTasklet implements Tasklet {
         join(parts, "rejects-", "line,reason,raw", rejects);
         Files.deleteIfExists(ScoreFileJobConfiguration.claimMarker(results));
 
-        Path input = Path.of(parameters.getString(ScoreFileJobConfiguration.INPUT_FILE));
-        Path archived = folders.archive().resolve(input.getFileName());
-        if (Files.exists(input)) {
-            Files.move(input, archived, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
+        Path archived = archive(folders, Path.of(parameters.getString(ScoreFileJobConfiguration.INPUT_FILE)));
         batches.completed(UUID.fromString(batchId), results.toString(), rejects.toString(), archived.toString());
         // the part files stay until the job is COMPLETED (BatchOutcomeListener): a crash before this
         // step commits re-runs it, and it must find them again
         return RepeatStatus.FINISHED;
+    }
+
+    /**
+     * Moves a batch's input from {@code processing/} to {@code archive/}, once: a second call (a
+     * re-run step) finds it gone and only names where it went.
+     *
+     * @return where the input is now
+     */
+    static Path archive(DataFolders folders, Path input) throws IOException {
+        Path archived = folders.archive().resolve(input.getFileName());
+        if (Files.exists(input)) {
+            Files.move(input, archived, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return archived;
     }
 
     private void join(Path parts, String prefix, String header, Path target) throws IOException {

@@ -3,7 +3,6 @@ package io.scorepipe.worker.batch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -63,10 +62,8 @@ class BatchOutcomeListener implements JobExecutionListener {
         log.warn("Batch {} failed: {}", batchId, reason);
         String input = execution.getJobParameters().getString(ScoreFileJobConfiguration.INPUT_FILE);
         if (input != null && Files.exists(Path.of(input))) {
-            Path archived = folders.archive().resolve(Path.of(input).getFileName());
             try {
-                Files.move(Path.of(input), archived, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                batches.inputMoved(batchId, archived.toString());
+                batches.inputMoved(batchId, AssembleTasklet.archive(folders, Path.of(input)).toString());
             }
             catch (IOException ex) {
                 log.warn("Batch {} failed; its input could not be moved to archive/: {}", batchId, ex.getMessage());

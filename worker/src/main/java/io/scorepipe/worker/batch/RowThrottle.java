@@ -48,10 +48,6 @@ class RowThrottle {
         this.nextFree = clock.getAsLong();
     }
 
-    boolean limited() {
-        return nanosPerRow > 0;
-    }
-
     /**
      * Waits until {@code rows} more rows may be read. The first caller after an idle spell goes at
      * once; the ones after it queue behind the rows already granted.

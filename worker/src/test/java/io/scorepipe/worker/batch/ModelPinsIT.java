@@ -20,7 +20,6 @@ import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.ModelTrainer;
 import io.scorepipe.scoring.TrainingConfig;
 import io.scorepipe.testing.TestDatabases;
-import io.scorepipe.testing.TestServices;
 
 /** The versions jobs are pinned to, kept decoded only as many as {@link ModelPins#KEPT}, against a real registry. */
 class ModelPinsIT {
@@ -32,8 +31,7 @@ class ModelPinsIT {
 
     @BeforeEach
     void registry() {
-        dataSource = TestDatabases.pool(TestServices.isolatedSchema("pins"));
-        TestDatabases.flyway(dataSource).migrate();
+        dataSource = TestDatabases.migrated("pins");
         registry = ModelRegistry.create(dataSource);
     }
 
