@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,6 +28,9 @@ class ApiApplicationIT {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     @Autowired
     ModelBootstrap bootstrap;
 
@@ -36,11 +40,13 @@ class ApiApplicationIT {
     @Test
     void readinessFollowsTheServingModel() {
         RestClient http = RestClient.create("http://127.0.0.1:" + port);
+        RestClient management = RestClient.create("http://127.0.0.1:" + managementPort);
 
         // given an empty registry: alive, but not ready, and the model component says why
         assertThat(status(http, "/actuator/health/liveness")).isEqualTo(200);
         assertThat(status(http, "/actuator/health/readiness")).isEqualTo(503);
-        JsonNode health = json(http, "/actuator/health");
+        assertThat(status(management, "/actuator/health/readiness")).isEqualTo(503);
+        JsonNode health = json(management, "/actuator/health");
         assertThat(health.at("/components/model/status").asString()).isEqualTo("DOWN");
         assertThat(health.at("/components/model/details/reason").asString()).contains("no model is serving yet");
         Http.Response noModel = new Http(port).postJson("/predict", "{\"features\": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}");
@@ -58,9 +64,31 @@ class ApiApplicationIT {
 
         // then
         assertThat(status(http, "/actuator/health/readiness")).isEqualTo(200);
-        assertThat(json(http, "/actuator/health").at("/components/model/details/version").asString()).isEqualTo("v1");
-        assertThat(body(http, "/actuator/prometheus")).contains("jvm_memory_used_bytes");
+        assertThat(json(management, "/actuator/health").at("/components/model/details/version").asString())
+                .isEqualTo("v1");
+        assertThat(body(management, "/actuator/prometheus")).contains("jvm_memory_used_bytes");
         assertThat(new Http(port).get("/v3/api-docs").text("/paths/~1predict/post/summary")).isEqualTo("Score one record");
+    }
+
+    @Test
+    void aStrangerOnThePublicPortSeesTheStatusOnlyAndNoMetrics() {
+        Http http = new Http(port);
+
+        // the health answers carry the status and nothing about the components behind it
+        for (String path : new String[] {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"}) {
+            Http.Response health = http.get(path);
+            assertThat(health.json().propertyNames()).as(path).containsExactly("status");
+        }
+        // nothing else of the actuator is there: it lives on the management port
+        for (String path : new String[] {"/actuator/prometheus", "/actuator/info", "/actuator/env", "/actuator"}) {
+            assertThat(http.get(path).status()).as(path).isEqualTo(404);
+        }
+        assertThat(http.get("/actuator/health/nosuchgroup").status()).isEqualTo(404);
+        // and every answer tells browsers not to sniff it and caches not to keep it
+        Http.Response answer = http.postJson("/predict", "{\"features\": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}");
+        assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(http.get("/models").header("Cache-Control")).isEqualTo("no-store");
     }
 
     private static int status(RestClient http, String path) {

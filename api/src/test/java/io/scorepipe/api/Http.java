@@ -23,8 +23,12 @@ public final class Http {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    public Response get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
     }
 
     public Response postJson(String path, String body, String... headers) {
@@ -41,7 +45,7 @@ public final class Http {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(), response.headers().map());
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -62,8 +66,15 @@ public final class Http {
      * @param status the HTTP status
      * @param contentType the Content-Type header
      * @param body the body as text
+     * @param headers every header, by lower-case name
      */
-    public record Response(int status, String contentType, String body) {
+    public record Response(int status, String contentType, String body, java.util.Map<String, java.util.List<String>> headers) {
+
+        /** The first value of a header, or null. */
+        public @org.jspecify.annotations.Nullable String header(String name) {
+            return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                    .flatMap(entry -> entry.getValue().stream()).findFirst().orElse(null);
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);

@@ -219,12 +219,17 @@ class FaultsIT {
             assertThat(stack.status("http://127.0.0.1:" + stack.workerPort + path)).as("worker " + path).isEqualTo(404);
         }
         for (String path : List.of("/actuator/health", "/actuator/info", "/actuator/prometheus")) {
-            HttpResponse<String> response = stack.http.send(HttpRequest.newBuilder(stack.api(path)).build(),
+            HttpResponse<String> response = stack.http.send(HttpRequest.newBuilder(stack.apiManagement(path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(response.body()).as(path).doesNotContain(stack.dbPassword, stack.adminToken,
                     stack.migrationPassword);
         }
+        // the public port has the health status and nothing else of the actuator
+        assertThat(stack.status("http://127.0.0.1:" + stack.apiPort + "/actuator/prometheus")).isEqualTo(404);
+        HttpResponse<String> publicHealth = stack.http.send(HttpRequest.newBuilder(stack.api("/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(publicHealth.body()).isEqualTo("{\"status\":\"UP\"}");
         // missing, wrong and empty tokens are refused alike
         for (String authorization : new String[] { null, "Bearer wrong", "Bearer ", "Bearer " + stack.adminToken + "x",
                 stack.adminToken }) {

@@ -35,6 +35,7 @@ final class Stack implements AutoCloseable {
     final String migrationPassword = "owner-" + UUID.randomUUID();
     final String adminToken = "token-" + UUID.randomUUID();
     final int apiPort = TestServices.freePort();
+    final int apiManagementPort = TestServices.freePort();
     final int workerPort = TestServices.freePort();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final HikariDataSource database;
@@ -71,6 +72,7 @@ final class Stack implements AutoCloseable {
         startWorker();
         awaitReady(workerPort, worker);
         api = AppProcess.startWithEnvironment("api", "reliability-api", environment, Map.of("server.port", apiPort,
+                "management.server.port", apiManagementPort,
                 // the poll is the fallback; promotions reach the api at once through model.updates
                 "scorepipe.model.refresh-interval", "2s"));
         awaitReady(apiPort, api);
@@ -116,6 +118,11 @@ final class Stack implements AutoCloseable {
 
     URI api(String path) {
         return URI.create("http://127.0.0.1:" + apiPort + path);
+    }
+
+    /** The api's actuator: health details and metrics, on the management port. */
+    URI apiManagement(String path) {
+        return URI.create("http://127.0.0.1:" + apiManagementPort + path);
     }
 
     HttpResponse<String> promote(String version) throws Exception {

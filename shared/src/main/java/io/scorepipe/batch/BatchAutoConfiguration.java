@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The data folders and the batches table, for both applications. */
+/** The data folders, the batches table and the labels files table, for both applications. */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 public class BatchAutoConfiguration {
 
@@ -24,5 +24,11 @@ public class BatchAutoConfiguration {
     @ConditionalOnBean(DataSource.class)
     BatchRepository batchRepository(DataSource dataSource) {
         return new BatchRepository(JdbcClient.create(dataSource));
+    }
+
+    @Bean
+    @ConditionalOnBean(DataSource.class)
+    LabelFiles labelFiles(DataSource dataSource) {
+        return new LabelFiles(JdbcClient.create(dataSource));
     }
 }

@@ -115,8 +115,13 @@ public class BatchRepository {
     }
 
     public void failed(UUID id, String error) {
-        jdbc.sql("UPDATE batches SET status = 'failed', error = ?, finished_at = now() WHERE id = ?")
-                .params(error, id).update();
+        failed(id, error, null);
+    }
+
+    /** Fails a batch, with the file of the lines it rejected before it stopped, if any. */
+    public void failed(UUID id, String error, @Nullable String rejectsPath) {
+        jdbc.sql("UPDATE batches SET status = 'failed', error = ?, rejects_path = ?, finished_at = now() WHERE id = ?")
+                .params(error, rejectsPath, id).update();
     }
 
     /** Records where a batch's input went after the batch ended (a failed one's is archived too). */

@@ -13,8 +13,9 @@ import io.scorepipe.scoring.TrainingConfig;
 
 /**
  * Makes sure there is a model to serve: when the registry is empty, trains version 1 from the
- * bundled diabetes sample (on 80% of it, judged on the other 20%) and promotes it. Safe to run
- * from several processes at once: exactly one of them registers version 1.
+ * bundled diabetes sample (on 80% of it, judged on the other 20%) and promotes it; the sample's
+ * rows become the first labelled examples, so that a retrain learns from them and whatever labels
+ * arrive later. Safe to run from several processes at once: exactly one of them registers version 1.
  */
 public class ModelBootstrap {
 
@@ -34,7 +35,7 @@ public class ModelBootstrap {
         return registry.bootstrapIfEmpty(this::trainFromSample, "bootstrap: first model, trained from the bundled sample");
     }
 
-    private NewModelVersion trainFromSample() {
+    private ModelRegistry.FirstModel trainFromSample() {
         BundledSample sample = BundledSample.diabetes();
         HoldoutSplit split = HoldoutSplit.random(sample.rows(), HOLDOUT, config.seed());
         TrainedModel trained = new ModelTrainer(config).train(sample.schema(), split.train());
@@ -42,6 +43,8 @@ public class ModelBootstrap {
         metrics.put("evaluated_on", "held-out " + Math.round(HOLDOUT * 100) + "% of the bundled sample");
         Map<String, Object> provenance = new LinkedHashMap<>(trained.provenance());
         provenance.put("data_source", "bundled sample " + BundledSample.RESOURCE);
-        return new NewModelVersion(sample.schema().names(), metrics, provenance, split.train().size(), trained.toBytes());
+        var version = new NewModelVersion(sample.schema().names(), metrics, provenance, split.train().size(),
+                trained.toBytes());
+        return new ModelRegistry.FirstModel(version, sample.rows(), "sample");
     }
 }

@@ -2,6 +2,7 @@ package io.scorepipe.registry;
 
 import javax.sql.DataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,6 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.MessagePublisher;
 
 /**
  * The registry and the serving model for any scorepipe application with a {@link DataSource}:
@@ -25,7 +27,8 @@ import io.scorepipe.config.TopicProperties;
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+        "io.scorepipe.messages.MessagesAutoConfiguration" })
 @ConditionalOnBean(DataSource.class)
 @EnableConfigurationProperties({ModelProperties.class, TopicProperties.class})
 public class ServingModelAutoConfiguration {
@@ -45,6 +48,12 @@ public class ServingModelAutoConfiguration {
     @Bean
     ServingModel servingModel(ModelRegistry registry) {
         return new ServingModel(registry);
+    }
+
+    @Bean
+    Promoter promoter(ModelRegistry registry, ServingModel serving, ObjectProvider<MessagePublisher> publisher,
+            TopicProperties topics) {
+        return new Promoter(registry, serving, publisher.getIfAvailable(), topics.modelUpdates());
     }
 
     @Bean

@@ -113,13 +113,17 @@ public final class FeatureSchema {
             // the caller's key names the field when it can; a blank or huge one cannot, so the record does
             String first = unknown.iterator().next();
             String field = first.isBlank() || first.length() > 40 ? "features" : first;
-            errors.add(new FieldError(field, "unknown feature" + (unknown.size() > 1 ? "s " : " ") + list(shown)
-                    + "; expected " + describe()));
+            errors.add(new FieldError(field, "unknown feature" + (unknown.size() > 1 ? "s " : " ") + list(shown)));
         }
         List<String> missing = names.stream().filter(name -> !values.containsKey(name)).toList();
         if (!missing.isEmpty()) {
             errors.add(new FieldError(missing.getFirst(), "missing feature" + (missing.size() > 1 ? "s " : " ")
-                    + list(missing) + "; expected " + describe()));
+                    + list(missing)));
+        }
+        if (!errors.isEmpty()) {
+            // the expected names once, after the last naming problem, however many there are
+            FieldError last = errors.removeLast();
+            errors.add(new FieldError(last.field(), last.message() + "; expected " + describe()));
         }
         double[] out = new double[size()];
         for (int i = 0; i < out.length; i++) {
@@ -139,23 +143,34 @@ public final class FeatureSchema {
      */
     public double parseCell(int position, @Nullable String cell) {
         String name = names.get(position);
+        return parseNumber(name, "feature '" + name + "'", cell);
+    }
+
+    /**
+     * Parses a text cell of any numeric column (a target, say) by the rules features follow.
+     *
+     * @param field the column, for the error
+     * @param label how the message names it, for example {@code "target"}
+     * @throws InvalidInputException naming the column and what it holds
+     */
+    public static double parseNumber(String field, String label, @Nullable String cell) {
         String text = cell == null ? "" : cell.strip();
         if (text.isEmpty()) {
-            throw new InvalidInputException(name, "feature '" + name + "' is empty; expected a number");
+            throw new InvalidInputException(field, label + " is empty; expected a number");
         }
         if (!looksDecimal(text)) {
-            throw new InvalidInputException(name, "feature '" + name + "' must be a finite decimal number, got '"
-                    + abbreviate(text) + "'");
+            throw new InvalidInputException(field, label + " must be a finite decimal number, got '" + abbreviate(text)
+                    + "'");
         }
         double value;
         try {
             value = Double.parseDouble(text);
         }
         catch (NumberFormatException ex) {
-            throw new InvalidInputException(name, "feature '" + name + "' must be a number, got '" + abbreviate(text) + "'");
+            throw new InvalidInputException(field, label + " must be a number, got '" + abbreviate(text) + "'");
         }
         if (!Double.isFinite(value)) {
-            throw new InvalidInputException(name, "feature '" + name + "' is out of range: '" + abbreviate(text) + "'");
+            throw new InvalidInputException(field, label + " is out of range: '" + abbreviate(text) + "'");
         }
         return value;
     }

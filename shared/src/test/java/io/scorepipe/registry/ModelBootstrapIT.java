@@ -3,6 +3,7 @@ package io.scorepipe.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -76,10 +79,19 @@ class ModelBootstrapIT {
         try (HikariDataSource dataSource = TestDatabases.migrated("bootstrap")) {
             ModelRegistry registry = ModelRegistry.create(dataSource);
             ModelBootstrap bootstrap = new ModelBootstrap(registry, TrainingConfig.DEFAULT.withEpochs(3));
-            assertThat(bootstrap.ensureChampion()).isPresent();
+            ModelVersion first = bootstrap.ensureChampion().orElseThrow();
 
             assertThat(bootstrap.ensureChampion()).isEmpty();
             assertThat(registry.list()).hasSize(1);
+            // registered after it was trained, not at the start of the transaction it was trained in
+            Matcher trainedAt = Pattern.compile("trained-at = (\\S+)")
+                    .matcher(String.valueOf(first.provenance().get("tribuo_provenance")));
+            assertThat(trainedAt.find()).isTrue();
+            assertThat(first.createdAt()).isAfterOrEqualTo(Instant.parse(trainedAt.group(1)));
+            assertThat(first.promotedAt()).isAfterOrEqualTo(first.createdAt());
+            // and the sample's rows became the first labelled examples, once
+            assertThat(JdbcClient.create(dataSource).sql("SELECT count(*) FROM training_examples WHERE source = 'sample'")
+                    .query(Integer.class).single()).isEqualTo(BundledSample.diabetes().rows().size());
         }
     }
 
@@ -111,7 +123,7 @@ class ModelBootstrapIT {
             BundledSample sample = BundledSample.diabetes();
             TrainedModel other = new ModelTrainer(TrainingConfig.DEFAULT.withEpochs(1)).train(sample.schema(), sample.rows());
             ModelVersion second = registry.register(NewModelVersion.of(other, Map.of(), sample.rows().size()));
-            registry.promote(second.label(), "test");
+            registry.promote(second.label(), "test", "test");
 
             // then
             assertThat(serving.refresh()).isTrue();

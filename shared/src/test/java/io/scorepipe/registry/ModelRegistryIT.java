@@ -87,10 +87,10 @@ class ModelRegistryIT {
     void promotionRetiresThePreviousChampionAndRollbackRestoresIt() {
         registry.register(newModel(0.5));
         registry.register(newModel(0.6));
-        registry.promote("v1", "first");
+        registry.promote("v1", "first", "test");
 
         // when
-        ModelVersion promoted = registry.promote("v2", "better");
+        ModelVersion promoted = registry.promote("v2", "better", "test");
 
         // then
         assertThat(promoted.status()).isEqualTo(ModelStatus.CHAMPION);
@@ -99,7 +99,7 @@ class ModelRegistryIT {
         assertThat(registry.championLabel()).contains("v2");
 
         // when
-        ModelVersion restored = registry.rollback("v2 misbehaves");
+        ModelVersion restored = registry.rollback("v2 misbehaves", "test");
 
         // then
         assertThat(restored.label()).isEqualTo("v1");
@@ -112,9 +112,9 @@ class ModelRegistryIT {
     @Test
     void promotingTheChampionAgainChangesNothing() {
         registry.register(newModel(0.5));
-        ModelVersion first = registry.promote("v1", "first");
+        ModelVersion first = registry.promote("v1", "first", "test");
 
-        ModelVersion again = registry.promote("v1", "again");
+        ModelVersion again = registry.promote("v1", "again", "test");
 
         assertThat(again.promotedAt()).isEqualTo(first.promotedAt());
         assertThat(JdbcClient.create(dataSource).sql("SELECT count(*) FROM model_promotions").query(Integer.class).single()).isOne();
@@ -122,12 +122,12 @@ class ModelRegistryIT {
 
     @Test
     void unknownVersionsAndEmptyHistoryAreClearErrors() {
-        assertThatThrownBy(() -> registry.promote("v7", "x"))
+        assertThatThrownBy(() -> registry.promote("v7", "x", "test"))
                 .isInstanceOf(UnknownModelVersionException.class)
                 .hasMessage("no model version 'v7' is registered");
         registry.register(newModel(0.5));
-        registry.promote("v1", "first");
-        assertThatIllegalStateException().isThrownBy(() -> registry.rollback("x"))
+        registry.promote("v1", "first", "test");
+        assertThatIllegalStateException().isThrownBy(() -> registry.rollback("x", "test"))
                 .withMessageStartingWith("nothing to roll back to");
     }
 
@@ -154,7 +154,7 @@ class ModelRegistryIT {
                         results.add(executor.submit(() -> {
                             start.await();
                             for (int i = 0; i < 20; i++) {
-                                other.promote("v" + (1 + random.nextInt(5)), "race");
+                                other.promote("v" + (1 + random.nextInt(5)), "race", "test");
                                 assertThat(countChampions()).isOne();
                             }
                             return null;
@@ -183,7 +183,7 @@ class ModelRegistryIT {
     void theDatabaseItselfRefusesASecondChampion() {
         registry.register(newModel(0.5));
         registry.register(newModel(0.5));
-        registry.promote("v1", "first");
+        registry.promote("v1", "first", "test");
 
         assertThatThrownBy(() -> JdbcClient.create(dataSource)
                 .sql("UPDATE model_versions SET status = 'champion' WHERE version = 2").update())

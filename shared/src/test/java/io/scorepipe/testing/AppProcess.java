@@ -67,6 +67,10 @@ public final class AppProcess implements AutoCloseable {
         if (!properties.containsKey("server.port")) {
             command.add("--server.port=0");
         }
+        if (jarProperty.contains(".api.") && !properties.containsKey("management.server.port")) {
+            // the api's actuator has a port of its own (8001 by default): never one another process may hold
+            command.add("--management.server.port=0");
+        }
         try {
             Path log = Files.createTempFile("worker-" + name + "-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -67,11 +67,12 @@ record BatchView(
                 eta = (long) Math.ceil((total - done) / rate);
             }
         }
-        boolean hasFiles = batch.status() == BatchStatus.COMPLETED || batch.status() == BatchStatus.DUPLICATE;
+        boolean hasResults = batch.status() == BatchStatus.COMPLETED || batch.status() == BatchStatus.DUPLICATE;
+        boolean hasRejects = hasResults || batch.status() == BatchStatus.FAILED && batch.rejectsPath() != null;
         String base = "/batches/" + batch.id();
         return new BatchView(batch.id(), batch.fileName(), batch.status().dbValue(), total, batch.rowsScored(),
                 batch.rowsRejected(), percent, rate, eta, batch.modelVersion(), batch.error(), batch.duplicateOf(),
-                hasFiles ? base + "/results" : null, hasFiles ? base + "/rejects" : null, batch.createdAt(),
+                hasResults ? base + "/results" : null, hasRejects ? base + "/rejects" : null, batch.createdAt(),
                 batch.startedAt(), batch.finishedAt());
     }
 }

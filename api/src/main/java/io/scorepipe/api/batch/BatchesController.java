@@ -3,16 +3,12 @@ package io.scorepipe.api.batch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.FileSystemResource;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,18 +19,22 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
+import io.scorepipe.api.system.ApiProblemException;
+import io.scorepipe.api.system.CsvDownload;
+import io.scorepipe.api.system.ProblemResponse;
 import io.scorepipe.batch.Batch;
 import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.batch.BatchStatus;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 @RestController
 @Tag(name = "batches", description = "Bulk scoring of CSV files")
 class BatchesController {
-
-    private static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
 
     private final BatchUploads uploads;
     private final BatchRepository batches;
@@ -44,8 +44,14 @@ class BatchesController {
         this.batches = batches;
     }
 
-    @Operation(summary = "Upload a CSV file to score (text/csv body)", description = "The header must name the model's "
-            + "features, in any order; other columns pass through. Answers 202 with the batch to poll.")
+    @Operation(summary = "Upload a CSV file to score", description = "Send the file itself as a text/csv body, or as "
+            + "the part 'file' of a multipart form. Its header must name the model's features, in any order; other "
+            + "columns pass through to the results. A file whose content was scored before points at those results "
+            + "(status 'duplicate') unless rescore=true. Answers 202 at once with the batch to poll (Location).")
+    @ApiResponse(responseCode = "202", description = "Accepted: the batch, 'uploaded'",
+            headers = @Header(name = "Location", description = "the batch to poll, /batches/{id}"))
+    @ProblemResponse(status = 413, when = "the file is larger than scorepipe.upload.max-size")
+    @ProblemResponse(status = 422, when = "the upload is empty")
     @PostMapping(path = "/batches", consumes = "text/csv")
     ResponseEntity<BatchView> uploadBody(HttpServletRequest request, @RequestParam(required = false) @Nullable String name,
             @RequestParam(defaultValue = "false") boolean rescore) throws IOException {
@@ -54,7 +60,12 @@ class BatchesController {
         }
     }
 
-    @Operation(summary = "Upload a CSV file to score (multipart form, part 'file')")
+    @Operation(summary = "Upload a CSV file to score", description = "As the text/csv form, with the file in the "
+            + "part 'file'; its name is the file's own unless name is given.")
+    @ApiResponse(responseCode = "202", description = "Accepted: the batch, 'uploaded'",
+            headers = @Header(name = "Location", description = "the batch to poll, /batches/{id}"))
+    @ProblemResponse(status = 413, when = "the file is larger than scorepipe.upload.max-size")
+    @ProblemResponse(status = 422, when = "the upload is empty")
     @PostMapping(path = "/batches", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<BatchView> uploadForm(@RequestPart("file") MultipartFile file,
             @RequestParam(required = false) @Nullable String name, @RequestParam(defaultValue = "false") boolean rescore)
@@ -64,31 +75,52 @@ class BatchesController {
         }
     }
 
-    @Operation(summary = "Recent batches, newest first")
+    @Operation(summary = "Recent batches, newest first", description = "Each with its status and progress.")
     @GetMapping("/batches")
-    List<BatchView> recent(@RequestParam(defaultValue = "20") int limit) {
+    List<BatchView> recent(@Parameter(description = "how many, 1 to 200 (a value outside is brought inside)")
+            @RequestParam(defaultValue = "20") int limit) {
         Instant now = Instant.now();
         return batches.recent(Math.clamp(limit, 1, 200)).stream().map(batch -> BatchView.of(batch, now)).toList();
     }
 
-    @Operation(summary = "A batch's status and progress")
+    @Operation(summary = "A batch's status and progress", description = "uploaded, queued, running (rows done, rows "
+            + "per second, ETA), then completed, duplicate or failed (with the reason).")
+    @ProblemResponse(status = 404, when = "no batch has that id")
+    @ProblemResponse(status = 400, when = "the id is not a UUID")
     @GetMapping("/batches/{id}")
     BatchView one(@PathVariable UUID id) {
         return BatchView.of(find(id), Instant.now());
     }
 
     @Operation(summary = "Download the results: every input column, then prediction and model_version")
+    @ProblemResponse(status = 404, when = "no batch has that id, or its results file is no longer there")
+    @ProblemResponse(status = 400, when = "the id is not a UUID")
+    @ProblemResponse(status = 409, when = "the batch has not completed yet (Batch not ready), or it failed (Batch failed: "
+            + "the detail says why; its rejects are still served)")
     @GetMapping("/batches/{id}/results")
     ResponseEntity<FileSystemResource> results(@PathVariable UUID id) {
-        Batch batch = completed(id);
-        return download(batch.resultsPath(), batch.fileName().replace(".csv", ".scored.csv"));
+        Batch batch = find(id);
+        if (batch.status() == BatchStatus.FAILED) {
+            throw ApiProblemException.conflict("Batch failed", "batch " + id + " failed, so it has no results: "
+                    + batch.error() + "; its rejected lines are at /batches/" + id + "/rejects");
+        }
+        requireEnded(batch);
+        return CsvDownload.of(batch.resultsPath(), batch.fileName().replace(".csv", ".scored.csv"));
     }
 
-    @Operation(summary = "Download the rejects: line number, reason and the raw line")
+    @Operation(summary = "Download the rejects: line number, reason and the raw line",
+            description = "For a completed batch, every rejected line; for a failed one, the lines rejected before it "
+                    + "stopped.")
+    @ProblemResponse(status = 404, when = "no batch has that id, or its rejects file is no longer there")
+    @ProblemResponse(status = 400, when = "the id is not a UUID")
+    @ProblemResponse(status = 409, when = "the batch is still queued or running (Batch not ready)")
     @GetMapping("/batches/{id}/rejects")
     ResponseEntity<FileSystemResource> rejects(@PathVariable UUID id) {
-        Batch batch = completed(id);
-        return download(batch.rejectsPath(), batch.fileName().replace(".csv", ".rejects.csv"));
+        Batch batch = find(id);
+        if (batch.status() != BatchStatus.FAILED) {
+            requireEnded(batch);
+        }
+        return CsvDownload.of(batch.rejectsPath(), batch.fileName().replace(".csv", ".rejects.csv"));
     }
 
     private ResponseEntity<BatchView> accepted(UUID id) {
@@ -96,24 +128,13 @@ class BatchesController {
     }
 
     private Batch find(UUID id) {
-        return batches.find(id).orElseThrow(() -> new UnknownBatchException(id));
+        return batches.find(id).orElseThrow(() -> ApiProblemException.notFound("Unknown batch", "no batch " + id));
     }
 
-    private Batch completed(UUID id) {
-        Batch batch = find(id);
+    private static void requireEnded(Batch batch) {
         if (batch.status() != BatchStatus.COMPLETED && batch.status() != BatchStatus.DUPLICATE) {
-            throw new BatchNotReadyException("batch " + id + " is " + batch.status().dbValue()
-                    + (batch.error() == null ? "; its files are ready once it is completed" : ": " + batch.error()));
+            throw ApiProblemException.conflict("Batch not ready", "batch " + batch.id() + " is "
+                    + batch.status().dbValue() + "; its files are ready once it is completed");
         }
-        return batch;
-    }
-
-    private static ResponseEntity<FileSystemResource> download(@Nullable String path, String name) {
-        if (path == null || !Files.isRegularFile(Path.of(path))) {
-            throw new BatchNotReadyException("the file is no longer there");
-        }
-        return ResponseEntity.ok().contentType(TEXT_CSV)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
-                .body(new FileSystemResource(path));
     }
 }

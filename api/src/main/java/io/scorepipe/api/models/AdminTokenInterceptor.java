@@ -8,14 +8,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.HandlerInterceptor;
 
+import io.scorepipe.api.system.AdminToken;
+
 /**
  * Guards the admin calls (everything under {@code /models} that changes state): a request needs
  * {@code Authorization: Bearer <token>}. Without a configured token the admin calls are refused,
  * never open.
  */
 class AdminTokenInterceptor implements HandlerInterceptor {
-
-    private static final String BEARER = "Bearer ";
 
     private final AdminToken token;
 
@@ -33,9 +33,7 @@ class AdminTokenInterceptor implements HandlerInterceptor {
                     + "(set ADMIN_TOKEN_FILE)");
         }
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()).strip() : null;
-        if (!token.matches(presented)) {
+        if (!token.authorizes(header)) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"scorepipe-admin\"");
             return refuse(response, HttpStatus.UNAUTHORIZED, header == null
                     ? "this call needs an admin token: Authorization: Bearer <token>"

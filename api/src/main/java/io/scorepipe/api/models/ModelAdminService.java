@@ -1,82 +1,54 @@
 package io.scorepipe.api.models;
 
-import java.time.Instant;
-import java.util.Objects;
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
-
+import io.scorepipe.api.system.ApiProblemException;
 import io.scorepipe.config.TopicProperties;
-import io.scorepipe.registry.ModelRegistry;
-import io.scorepipe.registry.ModelUpdateEvent;
+import io.scorepipe.messages.MessagePublisher;
+import io.scorepipe.messages.RetrainRequest;
 import io.scorepipe.registry.ModelVersion;
+import io.scorepipe.registry.Promoter;
 import io.scorepipe.registry.RetrainRuns;
-import io.scorepipe.registry.ServingModel;
 
 /**
- * Promotes versions (rollback is promoting an older one) and tells every instance at once through
- * {@code model.updates}; hands retrain requests to the workers. If that event cannot be sent, the promotion still stands: every instance
- * also polls the registry.
+ * Promotes versions (rollback is promoting an older one) through the shared {@link Promoter}, and
+ * hands retrain requests to the workers as {@link RetrainRequest} messages.
  */
 class ModelAdminService {
 
-    private static final Logger log = LoggerFactory.getLogger(ModelAdminService.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(2);
 
-    private final ModelRegistry registry;
-    private final ServingModel serving;
-    private final KafkaTemplate<String, Object> kafka;
-    private final String topic;
+    private final Promoter promoter;
+    private final MessagePublisher publisher;
     private final String retrainTopic;
     private final RetrainRuns runs;
 
-    ModelAdminService(ModelRegistry registry, ServingModel serving, KafkaTemplate<String, Object> kafka,
-            TopicProperties topics, RetrainRuns runs) {
-        this.registry = registry;
-        this.serving = serving;
-        this.kafka = kafka;
-        this.topic = topics.modelUpdates();
+    ModelAdminService(Promoter promoter, MessagePublisher publisher, TopicProperties topics, RetrainRuns runs) {
+        this.promoter = promoter;
+        this.publisher = publisher;
         this.retrainTopic = topics.retrainRequests();
         this.runs = runs;
     }
 
-    /** Records a retrain request and hands it to the workers. */
+    /** Records a retrain request and hands it to the workers; a request Kafka refuses is failed at once. */
     RetrainRuns.Run requestRetrain() {
         UUID id = UUID.randomUUID();
         runs.requested(id, "api");
         try {
-            kafka.send(retrainTopic, id.toString(), "{\"run_id\":\"" + id + "\"}").get(2, TimeUnit.SECONDS);
+            publisher.sendAndWait(retrainTopic, id.toString(), new RetrainRequest(id, "api"), SEND_TIMEOUT);
         }
-        catch (Exception ex) {
-            if (ex instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        catch (MessagePublisher.MessageNotSentException ex) {
             runs.finished(id, "failed", null, null, "the request could not reach the workers: " + ex.getMessage());
         }
         return retrainRun(id);
     }
 
     RetrainRuns.Run retrainRun(UUID id) {
-        return runs.find(id).orElseThrow(() -> new UnknownRetrainRunException(id));
+        return runs.find(id).orElseThrow(() -> ApiProblemException.notFound("Unknown retrain run", "no retrain run " + id));
     }
 
     ModelVersion promote(String label, String reason) {
-        ModelVersion promoted = registry.promote(label, reason);
-        serving.refresh();
-        var event = new ModelUpdateEvent(promoted.label(), reason,
-                Objects.requireNonNullElse(promoted.promotedAt(), Instant.now()));
-        try {
-            kafka.send(topic, promoted.label(), event).get(2, TimeUnit.SECONDS);
-        }
-        catch (Exception ex) {
-            if (ex instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            log.warn("Promoted {} but could not announce it on {} ({}); other instances pick it up at their next "
-                    + "registry poll", promoted.label(), topic, ex.getMessage());
-        }
-        return promoted;
+        return promoter.promote(label, reason, "api");
     }
 }

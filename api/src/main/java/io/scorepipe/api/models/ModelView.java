@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.scorepipe.registry.ModelStatus;
 import io.scorepipe.registry.ModelVersion;
+import io.scorepipe.registry.Promotion;
 
 /**
  * A model version as {@code /models} shows it.
@@ -20,6 +22,10 @@ import io.scorepipe.registry.ModelVersion;
  * @param status candidate, champion or retired
  * @param features the model's features, in order
  * @param metrics evaluation figures
+ * @param decision where it stands now: {@code promoted} once it was ever promoted (by anyone), else
+ *     what the retrain that made it decided
+ * @param reason why: the latest promotion's reason, or the retrain's
+ * @param promotedBy who or what promoted it last: api, retrain or bootstrap
  * @param provenance how it was made
  * @param trainingRows rows it learnt from
  * @param createdAt when it was registered
@@ -31,6 +37,9 @@ record ModelView(
         @JsonProperty("status") String status,
         @JsonProperty("features") List<String> features,
         @JsonProperty("metrics") Map<String, Object> metrics,
+        @JsonProperty("decision") @Nullable String decision,
+        @JsonProperty("reason") @Nullable String reason,
+        @JsonProperty("promoted_by") @Nullable String promotedBy,
         @JsonProperty("provenance") Map<String, Object> provenance,
         @JsonProperty("training_rows") int trainingRows,
         @JsonProperty("created_at") Instant createdAt,
@@ -38,20 +47,29 @@ record ModelView(
 
     /** Tribuo's full provenance is long; lists leave it out and the single view has it. */
     static final String TRIBUO_PROVENANCE = "tribuo_provenance";
+    /** What a retrain decided when it registered the version; kept in the metrics, shown as {@code decision}. */
+    private static final String DECISION = "decision";
+    private static final String REASON = "reason";
 
-    static ModelView summary(ModelVersion version) {
+    static ModelView summary(ModelVersion version, @Nullable Promotion lastPromotion) {
         Map<String, Object> provenance = new LinkedHashMap<>(version.provenance());
         provenance.remove(TRIBUO_PROVENANCE);
-        return of(version, provenance);
+        return of(version, provenance, lastPromotion);
     }
 
-    static ModelView full(ModelVersion version) {
-        return of(version, version.provenance());
+    static ModelView full(ModelVersion version, @Nullable Promotion lastPromotion) {
+        return of(version, version.provenance(), lastPromotion);
     }
 
-    private static ModelView of(ModelVersion version, Map<String, Object> provenance) {
-        return new ModelView(version.label(), version.status().name().toLowerCase(Locale.ROOT),
-                version.featureNames(), version.metrics(), provenance, version.trainingRows(), version.createdAt(),
-                version.promotedAt());
+    private static ModelView of(ModelVersion version, Map<String, Object> provenance, @Nullable Promotion promotion) {
+        Map<String, Object> figures = new LinkedHashMap<>(version.metrics());
+        Object retrainDecision = figures.remove(DECISION);
+        Object retrainReason = figures.remove(REASON);
+        boolean promoted = promotion != null || version.status() != ModelStatus.CANDIDATE;
+        String decision = promoted ? "promoted" : retrainDecision == null ? null : retrainDecision.toString();
+        String reason = promotion != null ? promotion.reason() : retrainReason == null ? null : retrainReason.toString();
+        return new ModelView(version.label(), version.status().name().toLowerCase(Locale.ROOT), version.featureNames(),
+                figures, decision, reason, promotion == null ? null : promotion.promotedBy(), provenance,
+                version.trainingRows(), version.createdAt(), version.promotedAt());
     }
 }

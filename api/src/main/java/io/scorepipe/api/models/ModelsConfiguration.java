@@ -1,25 +1,18 @@
 package io.scorepipe.api.models;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import io.scorepipe.api.system.AdminToken;
 import io.scorepipe.config.TopicProperties;
-import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.messages.MessagePublisher;
+import io.scorepipe.registry.Promoter;
 import io.scorepipe.registry.RetrainRuns;
-import io.scorepipe.registry.ServingModel;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AdminProperties.class)
 class ModelsConfiguration {
-
-    @Bean
-    AdminToken adminToken(AdminProperties properties) {
-        return AdminToken.from(properties);
-    }
 
     @Bean
     WebMvcConfigurer adminTokenGuard(AdminToken token) {
@@ -32,8 +25,8 @@ class ModelsConfiguration {
     }
 
     @Bean
-    ModelAdminService modelAdminService(ModelRegistry registry, ServingModel serving, KafkaTemplate<String, Object> kafka,
-            TopicProperties topics, RetrainRuns runs) {
-        return new ModelAdminService(registry, serving, kafka, topics, runs);
+    ModelAdminService modelAdminService(Promoter promoter, MessagePublisher publisher, TopicProperties topics,
+            RetrainRuns runs) {
+        return new ModelAdminService(promoter, publisher, topics, runs);
     }
 }

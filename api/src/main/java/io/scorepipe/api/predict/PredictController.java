@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.scorepipe.api.predict.PredictApi.BatchRequest;
+import io.scorepipe.api.system.ProblemResponse;
 import io.scorepipe.api.predict.PredictApi.BatchResponse;
 import io.scorepipe.api.predict.PredictApi.PredictRequest;
 import io.scorepipe.api.predict.PredictApi.PredictResponse;
@@ -31,6 +32,11 @@ class PredictController {
 
     @Operation(summary = "Score one record", description = "Features as an array in the model's order (the seed's "
             + "form) or as an object keyed by feature name. Answers only after the prediction is audited.")
+    @ProblemResponse(status = 413, when = "the body is larger than scorepipe.predict.max-body-size (1 MB)")
+    @ProblemResponse(status = 422, when = "the features do not fit the model (the detail and errors name each field), "
+            + "the prediction is not a finite number, or request_id is not usable")
+    @ProblemResponse(status = 503, when = "no model serves yet, or the audit trail (Kafka and PostgreSQL) is unavailable; "
+            + "retry after Retry-After seconds")
     @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     PredictResponse predict(@RequestBody PredictRequest request) {
         String requestId = checkedRequestId(request.requestId());
@@ -38,7 +44,14 @@ class PredictController {
     }
 
     @Operation(summary = "Score several records with one model version",
-            description = "One result per row, in order: a prediction, or that row's error.")
+            description = "One result per row, in order: a prediction, or that row's error. A bad row does not fail "
+                    + "the call: it answers 200 with {\"error\": {\"detail\": ..., \"errors\": [...]}} in that row's "
+                    + "place, and every other row is scored and audited.")
+    @ProblemResponse(status = 413, when = "the body is larger than scorepipe.predict.max-body-size (1 MB)")
+    @ProblemResponse(status = 422, when = "rows is missing or not an array, there are more than "
+            + "scorepipe.predict.max-batch-rows (1000) rows, or request_id is not usable")
+    @ProblemResponse(status = 503, when = "no model serves yet, or the audit trail (Kafka and PostgreSQL) is unavailable; "
+            + "retry after Retry-After seconds")
     @PostMapping(path = "/predict/batch", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     BatchResponse predictBatch(@RequestBody BatchRequest request) {

@@ -21,10 +21,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import io.scorepipe.api.batch.BatchNotReadyException;
-import io.scorepipe.api.batch.UnknownBatchException;
 import io.scorepipe.api.batch.UploadTooLargeException;
-import io.scorepipe.api.models.UnknownRetrainRunException;
 import io.scorepipe.api.predict.AuditUnavailableException;
 import io.scorepipe.registry.UnknownModelVersionException;
 import io.scorepipe.scoring.InvalidInputException;
@@ -66,19 +63,9 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Unknown model version", ex.getMessage());
     }
 
-    @ExceptionHandler(UnknownRetrainRunException.class)
-    ProblemDetail unknownRetrainRun(UnknownRetrainRunException ex) {
-        return problem(HttpStatus.NOT_FOUND, "Unknown retrain run", ex.getMessage());
-    }
-
-    @ExceptionHandler(UnknownBatchException.class)
-    ProblemDetail unknownBatch(UnknownBatchException ex) {
-        return problem(HttpStatus.NOT_FOUND, "Unknown batch", ex.getMessage());
-    }
-
-    @ExceptionHandler(BatchNotReadyException.class)
-    ProblemDetail batchNotReady(BatchNotReadyException ex) {
-        return problem(HttpStatus.CONFLICT, "Batch not ready", ex.getMessage());
+    @ExceptionHandler(ApiProblemException.class)
+    ProblemDetail apiProblem(ApiProblemException ex) {
+        return problem(ex.status(), ex.title(), ex.getMessage());
     }
 
     @ExceptionHandler(UploadTooLargeException.class)

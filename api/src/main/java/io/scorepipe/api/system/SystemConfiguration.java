@@ -1,14 +1,30 @@
 package io.scorepipe.api.system;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 import io.scorepipe.api.predict.PredictProperties;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AdminProperties.class)
 class SystemConfiguration {
+
+    @Bean
+    AdminToken adminToken(AdminProperties properties) {
+        return AdminToken.from(properties);
+    }
+
+    /** Every answer of the public port: no MIME sniffing, and API answers never cached on the way. */
+    @Bean
+    FilterRegistrationBean<ResponseHeadersFilter> responseHeadersFilter() {
+        var registration = new FilterRegistrationBean<>(new ResponseHeadersFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(PredictProperties properties) {

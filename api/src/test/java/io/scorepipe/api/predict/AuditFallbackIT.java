@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -60,6 +61,9 @@ class AuditFallbackIT {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -82,7 +86,7 @@ class AuditFallbackIT {
             assertThat(jdbc.sql("SELECT count(*) FROM prediction_audit WHERE prediction_id = ?::uuid AND source = 'api'")
                     .param(id).query(Integer.class).single()).as(id).isOne();
         }
-        assertThat(http.get("/actuator/prometheus").body()).containsPattern("scorepipe_audit_fallbacks_total\\{[^}]*\\} 12\\.0");
+        assertThat(new Http(managementPort).get("/actuator/prometheus").body()).containsPattern("scorepipe_audit_fallbacks_total\\{[^}]*\\} 12\\.0");
         assertThat(http.get("/actuator/health/readiness").status()).as("Kafka is part of readiness").isEqualTo(503);
 
         // when PostgreSQL goes away too, the api refuses rather than answer without an audit trail

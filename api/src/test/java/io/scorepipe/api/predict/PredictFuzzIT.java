@@ -184,7 +184,7 @@ class PredictFuzzIT {
             too few                          | {"features": [0, 0, 0]}                                                | 422 | expected 10 features (age, sex, bmi, bp, s1, s2, s3, s4, s5, s6), got 3
             too many                         | {"features": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}                        | 422 | expected 10 features (age, sex, bmi, bp, s1, s2, s3, s4, s5, s6), got 11
             unknown named feature            | {"features": {"age": 0, "sex": 0, "bmi": 0, "bp": 0, "s1": 0, "s2": 0, "s3": 0, "s4": 0, "s5": 0, "s6": 0, "weight": 1}} | 422 | unknown feature weight; expected age, sex
-            blank feature name               | {"features": {"": 1, " ": 2}}                                          | 422 | unknown features '', ' '; expected age, sex
+            blank feature name               | {"features": {"": 1, " ": 2}}                                          | 422 | unknown features '', ' '; missing features age, sex, bmi, bp, s1, s2, s3, s4, s5, s6; expected age, sex
             overflowing prediction           | {"features": [1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308, 1e308]} | 422 | the features are too large for the model
             NUL in request_id                | {"features": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "request_id": "a\\u0000b"} | 422 | request_id must not contain control characters, got U+0000 at position 2
             request_id as an object          | {"features": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "request_id": {"a": 1}}   | 400 | 'request_id' must be a string, got an object

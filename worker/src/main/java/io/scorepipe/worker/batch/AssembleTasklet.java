@@ -30,11 +30,13 @@ class AssembleTasklet implements Tasklet {
     private final DataFolders folders;
     private final BatchRepository batches;
     private final int partitions;
+    private final double skipLimitPercent;
 
-    AssembleTasklet(DataFolders folders, BatchRepository batches, int partitions) {
+    AssembleTasklet(DataFolders folders, BatchRepository batches, int partitions, double skipLimitPercent) {
         this.folders = folders;
         this.batches = batches;
         this.partitions = partitions;
+        this.skipLimitPercent = skipLimitPercent;
     }
 
     @Override
@@ -42,13 +44,19 @@ class AssembleTasklet implements Tasklet {
         var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
         ExecutionContext job = chunk.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
         String batchId = parameters.getString(ScoreFileJobConfiguration.BATCH_ID);
+        // a part whose last chunk crossed the skip limit ended without noticing: the whole file's count decides
+        long lines = job.getLong(ScoreFileJobConfiguration.DATA_LINES);
+        long rejected = batches.find(UUID.fromString(batchId)).orElseThrow().rowsRejected();
+        if (rejected > SkipLimitExceededException.limit(lines, skipLimitPercent)) {
+            throw new SkipLimitExceededException(rejected, lines, skipLimitPercent);
+        }
         Path parts = ScoreFileJobConfiguration.partsFolder(folders, batchId);
         String header = job.getString(ScoreFileJobConfiguration.HEADER);
         String cleanHeader = header.startsWith("\uFEFF") ? header.substring(1) : header;
         Path results = Path.of(job.getString(ScoreFileJobConfiguration.RESULTS_FILE));
         Path rejects = Path.of(job.getString(ScoreFileJobConfiguration.REJECTS_FILE));
-        join(parts, "results-", cleanHeader + ",prediction,model_version", results);
-        join(parts, "rejects-", "line,reason,raw", rejects);
+        join(parts, "results-", cleanHeader + ",prediction,model_version", results, partitions);
+        join(parts, "rejects-", "line,reason,raw", rejects, partitions);
         Files.deleteIfExists(ScoreFileJobConfiguration.claimMarker(results));
 
         Path archived = archive(folders, Path.of(parameters.getString(ScoreFileJobConfiguration.INPUT_FILE)));
@@ -72,7 +80,12 @@ class AssembleTasklet implements Tasklet {
         return archived;
     }
 
-    private void join(Path parts, String prefix, String header, Path target) throws IOException {
+    /**
+     * Joins the {@code prefix} part files of {@code partitions} partitions, in order, under
+     * {@code header} into {@code target}: written next to it, then moved into place atomically.
+     * Parts that do not exist (a partition that never wrote) are passed over.
+     */
+    static void join(Path parts, String prefix, String header, Path target, int partitions) throws IOException {
         Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(temporary)) {
             out.write((header + "\n").getBytes(StandardCharsets.UTF_8));

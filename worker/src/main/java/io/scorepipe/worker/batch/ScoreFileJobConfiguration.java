@@ -47,9 +47,10 @@ class ScoreFileJobConfiguration {
 
     @Bean
     Job scoreFileJob(JobRepository jobs, Step prepareStep, Step scoreStep, Step assembleStep, BatchRepository batches,
-            DataFolders folders) {
+            DataFolders folders, BatchProperties properties) {
         return new JobBuilder(JOB, jobs).start(prepareStep).next(scoreStep).next(assembleStep)
-                .listener(new BatchOutcomeListener(batches, folders)).build();
+                .listener(new BatchOutcomeListener(batches, folders, properties.partitions(),
+                        properties.skipLimitPercent())).build();
     }
 
     @Bean
@@ -131,7 +132,8 @@ class ScoreFileJobConfiguration {
     @Bean
     Step assembleStep(JobRepository jobs, PlatformTransactionManager transactions, DataFolders folders,
             BatchRepository batches, BatchProperties properties) {
-        return new StepBuilder("assemble", jobs).tasklet(new AssembleTasklet(folders, batches, properties.partitions()),
+        return new StepBuilder("assemble", jobs).tasklet(new AssembleTasklet(folders, batches, properties.partitions(),
+                properties.skipLimitPercent()),
                 transactions).build();
     }
 

@@ -37,6 +37,8 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
     private final String modelVersion;
     private final long fileLines;
     private final double skipLimitPercent;
+    /** Set once the file's rejected lines passed the limit; the partition stops at its next chunk. */
+    private @Nullable SkipLimitExceededException stop;
 
     ScoredLineWriter(Path resultsPart, Path rejectsPart, AuditWriter audit, BatchRepository batches, UUID batchId,
             String modelVersion, long fileLines, double skipLimitPercent) {
@@ -58,10 +60,13 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
 
     @Override
     public void write(Chunk<? extends Lines.Outcome> chunk) throws Exception {
+        if (stop != null) {
+            // nothing of this chunk is written: the step fails with the counts of the committed chunks
+            throw stop;
+        }
         List<String> scoredLines = new ArrayList<>(chunk.size());
         List<String> rejectedLines = new ArrayList<>(0);
         List<AuditRecord> records = new ArrayList<>(chunk.size());
-        Lines.@Nullable Outcome firstRejected = null;
         Instant now = Instant.now();
         for (Lines.Outcome line : chunk) {
             if (line.isScored()) {
@@ -71,18 +76,17 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
                         null, modelVersion, line.features(), line.prediction(), false, 0, now));
             }
             else {
-                firstRejected = firstRejected == null ? line : firstRejected;
                 rejectedLines.add(line.number() + "," + Csv.quote(line.rejection()) + "," + Csv.quote(line.text()));
             }
         }
         audit.copy(records);
         results.write(new Chunk<>(scoredLines));
         rejects.write(new Chunk<>(rejectedLines));
-        // the limit is the whole file's: the counter in the batches table adds up every partition
+        // the limit is the whole file's: the counter in the batches table adds up every partition. This
+        // chunk still commits, so that its rejected lines are counted and kept; the next one stops the part.
         long rejectedSoFar = batches.progress(batchId, scoredLines.size(), rejectedLines.size());
-        long limit = (long) Math.ceil(fileLines * skipLimitPercent / 100.0);
-        if (rejectedSoFar > limit) {
-            throw new SkipLimitExceededException(rejectedSoFar, fileLines, skipLimitPercent, firstRejected);
+        if (rejectedSoFar > SkipLimitExceededException.limit(fileLines, skipLimitPercent)) {
+            stop = new SkipLimitExceededException(rejectedSoFar, fileLines, skipLimitPercent);
         }
     }
 

@@ -1,15 +1,19 @@
 package io.scorepipe.worker.batch;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * Too many lines of a file were rejected: the file is mostly not what the model takes. The message
- * carries one rejected line's reason, because the rejects file of a failed batch is not served.
+ * Too many lines of a file were rejected: the file is mostly not what the model takes. Raised only
+ * after the chunk that crossed the limit has committed, so the batch's counters and rejects file
+ * hold every line rejected so far; the batch's error is then written from those counters
+ * ({@link BatchOutcomeListener}).
  */
 class SkipLimitExceededException extends RuntimeException {
 
-    SkipLimitExceededException(long rejected, long lines, double percent, Lines.@Nullable Outcome example) {
-        super(rejected + " of the file's " + lines + " lines were rejected, over the skip limit of " + percent
-                + "%" + (example == null ? "" : "; for example line " + example.number() + ": " + example.rejection()));
+    SkipLimitExceededException(long rejected, long lines, double percent) {
+        super(rejected + " of the file's " + lines + " lines were rejected, over the skip limit of " + percent + "%");
+    }
+
+    /** The most lines of a {@code lines}-line file that may be rejected. */
+    static long limit(long lines, double percent) {
+        return (long) Math.ceil(lines * percent / 100.0);
     }
 }

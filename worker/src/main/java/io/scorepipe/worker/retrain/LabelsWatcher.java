@@ -12,10 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.scorepipe.batch.DataFolders;
+import io.scorepipe.batch.LabelFiles;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.scoring.InvalidInputException;
@@ -28,7 +30,8 @@ import io.scorepipe.worker.system.SettledFiles;
  * Labelled examples from CSV files dropped into {@code inbox/labels/}: the header names the
  * model's features (any order) and {@code target}. Good lines become training examples, keyed by
  * file and line so a re-read adds nothing; bad lines go to {@code rejects/labels/<name>.rejects.csv}
- * with their line number and reason. The file is claimed by an atomic move, so one worker reads it.
+ * with their line number and reason, and the file's outcome goes to {@code label_files} for the api
+ * to show. The file is claimed by an atomic move, so one worker reads it.
  */
 class LabelsWatcher {
 
@@ -38,6 +41,7 @@ class LabelsWatcher {
 
     private final DataFolders folders;
     private final TrainingExampleStore store;
+    private final LabelFiles files;
     private final ServingModel serving;
     private final SettledFiles inbox;
     private final int maxLineBytes;
@@ -47,10 +51,11 @@ class LabelsWatcher {
      *     longer data line is rejected, a longer header refuses the file, and neither is ever held
      *     in memory whole
      */
-    LabelsWatcher(DataFolders folders, TrainingExampleStore store, ServingModel serving, SettledFiles inbox,
-            int maxLineBytes) {
+    LabelsWatcher(DataFolders folders, TrainingExampleStore store, LabelFiles files, ServingModel serving,
+            SettledFiles inbox, int maxLineBytes) {
         this.folders = folders;
         this.store = store;
+        this.files = files;
         this.serving = serving;
         this.inbox = inbox;
         this.maxLineBytes = maxLineBytes;
@@ -59,22 +64,54 @@ class LabelsWatcher {
     synchronized void poll() throws IOException {
         for (Path file : inbox.settled()) {
             String name = DataFolders.sanitize(file.getFileName().toString());
-            Path claimed = folders.processing().resolve("labels-" + UUID.randomUUID() + "__" + name);
+            UUID id = UUID.randomUUID();
+            Path claimed = folders.processing().resolve("labels-" + id + "__" + name);
             try {
                 Files.move(file, claimed, StandardCopyOption.ATOMIC_MOVE);
             }
             catch (NoSuchFileException ex) {
                 continue; // another worker took it
             }
-            read(claimed, name, claimed.getFileName().toString());
+            Path rejects = rejectsFile(name, id);
+            files.reading(id, name, rejects.toString());
+            Outcome outcome;
+            try {
+                outcome = read(claimed, name, claimed.getFileName().toString(), rejects);
+            }
+            catch (IOException | RuntimeException ex) {
+                files.failed(id, "the file could not be read to its end: " + ex.getMessage(), 0, 0);
+                throw ex;
+            }
+            if (outcome.refused() == null) {
+                files.completed(id, outcome.stored(), outcome.rejected());
+            }
+            else {
+                files.failed(id, outcome.refused(), outcome.stored(), outcome.rejected());
+            }
             Files.move(claimed, folders.archive().resolve(claimed.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
+    /** The plain rejects name while it is free; a later file of the same name gets its id in the name. */
+    private Path rejectsFile(String name, UUID id) {
+        String stem = name.replaceAll("\\.csv$", "");
+        Path plain = folders.labelRejects().resolve(stem + ".rejects.csv");
+        return Files.exists(plain) ? folders.labelRejects().resolve(stem + "." + id + ".rejects.csv") : plain;
+    }
+
+    /**
+     * What one file gave.
+     *
+     * @param stored examples stored
+     * @param rejected lines rejected
+     * @param refused why the whole file was refused, if it was
+     */
+    private record Outcome(long stored, long rejected, @Nullable String refused) {
+    }
+
     /** Lines are keyed by the claimed file's unique name: a later file of the same name is new data. */
-    private void read(Path file, String name, String key) throws IOException {
+    private Outcome read(Path file, String name, String key, Path rejects) throws IOException {
         FeatureSchema schema = serving.require().scorer().schema();
-        Path rejects = folders.labelRejects().resolve(name.replaceAll("\\.csv$", "") + ".rejects.csv");
         int stored = 0;
         int rejected = 0;
         try (BoundedLines in = new BoundedLines(Files.newInputStream(file), maxLineBytes);
@@ -84,17 +121,17 @@ class LabelsWatcher {
             if (header != null && in.tooLong()) {
                 out.write("1," + Csv.quote(in.tooLongReason()) + "," + Csv.quote(in.beginning()) + "\n");
                 log.warn("Labels file {} refused: its header line is longer than {} bytes", name, maxLineBytes);
-                return;
+                return new Outcome(0, 1, "its header line is longer than " + maxLineBytes + " bytes");
             }
             List<String> columns = header == null ? List.of()
                     : Csv.split(header.replace("\uFEFF", "")).stream().map(String::strip).toList();
             int[] featureColumns = schema.names().stream().mapToInt(columns::indexOf).toArray();
             int target = columns.indexOf(TARGET);
             if (target < 0 || Arrays.stream(featureColumns).anyMatch(i -> i < 0)) {
-                out.write("1," + Csv.quote("the header must name the model's features " + schema.names() + " and '" + TARGET
-                        + "'") + "," + Csv.quote(header == null ? "" : header) + "\n");
+                String reason = "the header must name the model's features " + schema.names() + " and '" + TARGET + "'";
+                out.write("1," + Csv.quote(reason) + "," + Csv.quote(header == null ? "" : header) + "\n");
                 log.warn("Labels file {} refused: its header {} lacks features or target", name, columns);
-                return;
+                return new Outcome(0, 1, reason);
             }
             List<LabelledRow> rows = new ArrayList<>(BATCH);
             List<String> refs = new ArrayList<>(BATCH);
@@ -116,7 +153,8 @@ class LabelsWatcher {
                     for (int i = 0; i < features.length; i++) {
                         features[i] = schema.parseCell(i, cells.get(featureColumns[i]));
                     }
-                    double value = Double.parseDouble(cells.get(target).strip());
+                    // the target follows the features' number rules: no hexadecimal, no 8d, no NaN
+                    double value = FeatureSchema.parseNumber(TARGET, "the target '" + TARGET + "'", cells.get(target));
                     rows.add(new LabelledRow(features, value));
                     refs.add(key + ":" + number);
                 }
@@ -133,5 +171,6 @@ class LabelsWatcher {
             stored += store.add(schema, rows, "csv", refs);
         }
         log.info("Labels file {}: {} examples stored, {} lines rejected", name, stored, rejected);
+        return new Outcome(stored, rejected, null);
     }
 }

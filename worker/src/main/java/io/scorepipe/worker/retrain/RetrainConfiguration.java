@@ -23,10 +23,12 @@ import org.springframework.scheduling.support.CronTrigger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.batch.DataFolders;
+import io.scorepipe.batch.LabelFiles;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.registry.Promoter;
 import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.worker.batch.BatchProperties;
@@ -52,10 +54,8 @@ class RetrainConfiguration {
 
     @Bean
     RetrainService retrainService(DataSource dataSource, TrainingExampleStore store, ModelRegistry registry,
-            ServingModel serving, KafkaTemplate<String, String> batchEventTemplate, TopicProperties topics,
-            RetrainProperties properties, ModelProperties models, MeterRegistry meters) {
-        return new RetrainService(dataSource, store, registry, serving, batchEventTemplate, topics, properties,
-                models.training().toConfig(), meters);
+            Promoter promoter, RetrainProperties properties, ModelProperties models, MeterRegistry meters) {
+        return new RetrainService(dataSource, store, registry, promoter, properties, models.training().toConfig(), meters);
     }
 
     @Bean
@@ -73,12 +73,13 @@ class RetrainConfiguration {
             String trigger = String.valueOf(parameters.getString(RetrainRunner.TRIGGER));
             try {
                 Optional<RetrainOutcome> outcome = retrain.retrain(trigger);
-                if (outcome.isPresent()) {
+                if (outcome.isPresent() && outcome.get().trained()) {
                     runs.finished(runId, "completed", outcome.get().version(), outcome.get().promoted(),
                             outcome.get().reason());
                 }
                 else {
-                    runs.finished(runId, "skipped", null, null, "another retrain was running");
+                    runs.finished(runId, "skipped", null, null,
+                            outcome.map(RetrainOutcome::reason).orElse("another retrain was running"));
                 }
                 contribution.setExitStatus(contribution.getExitStatus()
                         .addExitDescription(outcome.map(RetrainOutcome::toString).orElse("skipped")));
@@ -100,21 +101,34 @@ class RetrainConfiguration {
     }
 
     @Bean
+    RetrainRunSweep retrainRunSweep(DataSource dataSource, RetrainRuns runs, RetrainProperties properties) {
+        return new RetrainRunSweep(dataSource, runs, properties.requestTimeout());
+    }
+
+    @Bean
     RetrainRequestListener retrainRequestListener(RetrainRunner runner, TopicProperties topics) {
         return new RetrainRequestListener(runner, new Subscription(topics.retrainRequests(), "scorepipe-retrain"));
     }
 
     @Bean
-    LabelsWatcher labelsWatcher(DataFolders folders, TrainingExampleStore store, ServingModel serving,
+    LabelsWatcher labelsWatcher(DataFolders folders, TrainingExampleStore store, LabelFiles files, ServingModel serving,
             BatchProperties batch) {
-        return new LabelsWatcher(folders, store, serving, new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()),
-                batch.maxLineBytes());
+        return new LabelsWatcher(folders, store, files, serving,
+                new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()), batch.maxLineBytes());
     }
 
     @Bean
     SchedulingConfigurer retrainSchedule(RetrainProperties properties, RetrainRunner runner, LabelsWatcher labels,
-            BatchProperties batch) {
+            BatchProperties batch, RetrainRunSweep sweep) {
         return registrar -> {
+            registrar.addFixedDelayTask(() -> {
+                try {
+                    sweep.sweep();
+                }
+                catch (Exception ex) {
+                    log.warn("Retrain run sweep failed; trying again at the next round: {}", ex.getMessage());
+                }
+            }, properties.sweepInterval());
             registrar.addFixedDelayTask(() -> {
                 try {
                     labels.poll();
@@ -124,7 +138,8 @@ class RetrainConfiguration {
                 }
             }, batch.pollInterval());
             if (!"-".equals(properties.cron())) {
-                registrar.addTriggerTask(() -> runner.run(UUID.randomUUID(), "schedule"), new CronTrigger(properties.cron()));
+                registrar.addTriggerTask(() -> runner.submit(UUID.randomUUID(), "schedule"),
+                        new CronTrigger(properties.cron()));
             }
         };
     }

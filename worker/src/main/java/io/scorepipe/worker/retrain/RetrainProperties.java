@@ -1,5 +1,7 @@
 package io.scorepipe.worker.retrain;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,11 +20,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     [minEpochs, maxEpochs], so small sets get many passes and large ones few
  * @param minEpochs fewest passes
  * @param maxEpochs most passes
+ * @param requestTimeout a run that no worker started within this is failed with the reason
+ * @param sweepInterval how often runs are checked against that bound
  */
 @ConfigurationProperties("scorepipe.retrain")
 public record RetrainProperties(@DefaultValue("0 0 3 * * *") String cron, @DefaultValue("20") int holdoutPercent,
         @DefaultValue("1.0") double marginPercent, @DefaultValue("0.1") double minR2, @DefaultValue("50") int minExamples, @DefaultValue("0") int window,
-        @DefaultValue("50000") long stepsPerRun, @DefaultValue("2") int minEpochs, @DefaultValue("100") int maxEpochs) {
+        @DefaultValue("50000") long stepsPerRun, @DefaultValue("2") int minEpochs, @DefaultValue("100") int maxEpochs,
+        @DefaultValue("10m") Duration requestTimeout, @DefaultValue("30s") Duration sweepInterval) {
 
     int epochsFor(int trainingRows) {
         long epochs = (stepsPerRun + trainingRows - 1) / Math.max(1, trainingRows);

@@ -1,20 +1,20 @@
 package io.scorepipe.worker.retrain;
 
-import java.util.UUID;
-
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 
 import io.scorepipe.config.Subscription;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import io.scorepipe.messages.Messages;
+import io.scorepipe.messages.RetrainRequest;
+import io.scorepipe.messages.UnreadableMessageException;
 
 /**
- * Runs the retrains asked for through the api ({@code {"run_id": "..."}} on the retrain requests
- * topic). One worker of the group receives each request; the retrain's own lock keeps it the
- * only retrain running anywhere.
+ * Hands the retrains asked for through the api ({@link RetrainRequest} on the retrain requests
+ * topic) to the {@link RetrainRunner}, which runs them on a thread of its own: a long retrain never
+ * holds the listener past the consumer's poll interval. One worker of the group receives each
+ * request; the retrain's own lock keeps it the only retrain running anywhere.
  */
 class RetrainRequestListener {
 
@@ -22,7 +22,6 @@ class RetrainRequestListener {
 
     private final RetrainRunner runner;
     private final Subscription subscription;
-    private final JsonMapper json = JsonMapper.builder().build();
 
     RetrainRequestListener(RetrainRunner runner, Subscription subscription) {
         this.runner = runner;
@@ -36,17 +35,17 @@ class RetrainRequestListener {
     @KafkaListener(id = "retrain-requests", topics = "#{__listener.subscription().topic()}",
             groupId = "#{__listener.subscription().groupId()}",
             properties = {"key.deserializer=org.apache.kafka.common.serialization.StringDeserializer",
-                    "value.deserializer=org.apache.kafka.common.serialization.StringDeserializer"})
-    void onRequest(String request) {
-        UUID runId;
+                    "value.deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"})
+    void onRequest(ConsumerRecord<String, byte[]> record) {
+        RetrainRequest request;
         try {
-            JsonNode node = json.readTree(request);
-            runId = UUID.fromString(node.get("run_id").asString());
+            request = Messages.read(record.value(), RetrainRequest.class);
         }
-        catch (JacksonException | IllegalArgumentException | NullPointerException ex) {
-            log.error("Unreadable retrain request skipped: {}", request);
+        catch (UnreadableMessageException ex) {
+            log.error("Unreadable retrain request at {}-{}@{} skipped: {}; the record: {}", record.topic(),
+                    record.partition(), record.offset(), ex.getMessage(), Messages.text(record.value()));
             return;
         }
-        runner.run(runId, "api");
+        runner.submit(request.runId(), request.trigger());
     }
 }

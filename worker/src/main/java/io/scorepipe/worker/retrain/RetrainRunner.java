@@ -1,6 +1,8 @@
 package io.scorepipe.worker.retrain;
 
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,8 +12,12 @@ import org.springframework.batch.core.launch.JobOperator;
 
 import io.scorepipe.registry.RetrainRuns;
 
-/** Starts the {@code retrain} job for a run and records what became of it in {@code retrain_runs}. */
-class RetrainRunner {
+/**
+ * Starts the {@code retrain} job for a run, one run at a time on a thread of its own, and records
+ * what became of it in {@code retrain_runs}. A run that is no longer waiting (the sweep failed it
+ * for lack of a worker) is not started.
+ */
+class RetrainRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RetrainRunner.class);
 
@@ -21,6 +27,8 @@ class RetrainRunner {
     private final JobOperator jobs;
     private final Job retrainJob;
     private final RetrainRuns runs;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("retrain-", 0).daemon(true).factory());
 
     RetrainRunner(JobOperator jobs, Job retrainJob, RetrainRuns runs) {
         this.jobs = jobs;
@@ -28,9 +36,17 @@ class RetrainRunner {
         this.runs = runs;
     }
 
-    void run(UUID runId, String trigger) {
+    /** Records the run (if the api has not already) and queues it; returns at once. */
+    void submit(UUID runId, String trigger) {
         runs.requested(runId, trigger);
-        runs.running(runId);
+        executor.execute(() -> run(runId, trigger));
+    }
+
+    private void run(UUID runId, String trigger) {
+        if (!runs.running(runId)) {
+            log.info("Retrain run {} is no longer waiting (it timed out or ran already); not started", runId);
+            return;
+        }
         try {
             jobs.start(retrainJob, new JobParametersBuilder().addString(RUN_ID, runId.toString())
                     .addString(TRIGGER, trigger, false).toJobParameters());
@@ -39,5 +55,10 @@ class RetrainRunner {
             log.error("Retrain run {} could not run", runId, ex);
             runs.finished(runId, "failed", null, null, "the retrain job could not run: " + ex.getMessage());
         }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
     }
 }

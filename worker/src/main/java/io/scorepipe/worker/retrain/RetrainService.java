@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +15,12 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.kafka.core.KafkaTemplate;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelVersion;
 import io.scorepipe.registry.NewModelVersion;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.Promoter;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.scoring.LabelledRow;
@@ -45,26 +42,23 @@ class RetrainService {
     private static final Logger log = LoggerFactory.getLogger(RetrainService.class);
     /** Advisory lock key of a retrain run ("retrain!"). */
     static final long LOCK_KEY = 0x7265747261696e21L;
+    /** The provenance entry with the id of the newest labelled example a version was trained on. */
+    static final String EXAMPLES_THROUGH = ModelRegistry.EXAMPLES_THROUGH;
 
     private final DataSource dataSource;
     private final TrainingExampleStore examples;
     private final ModelRegistry registry;
-    private final ServingModel serving;
-    private final KafkaTemplate<String, String> kafka;
-    private final TopicProperties topics;
+    private final Promoter promoter;
     private final RetrainProperties properties;
     private final TrainingConfig training;
     private final MeterRegistry meters;
 
-    RetrainService(DataSource dataSource, TrainingExampleStore examples,
-            ModelRegistry registry, ServingModel serving, KafkaTemplate<String, String> kafka, TopicProperties topics,
+    RetrainService(DataSource dataSource, TrainingExampleStore examples, ModelRegistry registry, Promoter promoter,
             RetrainProperties properties, TrainingConfig training, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.examples = examples;
         this.registry = registry;
-        this.serving = serving;
-        this.kafka = kafka;
-        this.topics = topics;
+        this.promoter = promoter;
         this.properties = properties;
         this.training = training;
         this.meters = meters;
@@ -81,7 +75,8 @@ class RetrainService {
             }
             try {
                 RetrainOutcome outcome = run(trigger);
-                meters.counter("scorepipe.retrain.runs", "promoted", Boolean.toString(outcome.promoted())).increment();
+                meters.counter("scorepipe.retrain.runs", "outcome",
+                        outcome.promoted() ? "promoted" : outcome.trained() ? "not promoted" : "skipped").increment();
                 log.info("Retrain ({}): {}", trigger, outcome);
                 return Optional.of(outcome);
             }
@@ -109,8 +104,15 @@ class RetrainService {
         FeatureSchema schema = champion.map(ModelVersion::schema).orElseGet(() -> BundledSample.diabetes().schema());
         List<TrainingExampleStore.Example> all = examples.load(schema, properties.window());
         if (all.size() < properties.minExamples()) {
-            return new RetrainOutcome(null, false, "only " + all.size() + " labelled examples with the features "
+            return RetrainOutcome.skipped("only " + all.size() + " labelled examples with the features "
                     + schema.names() + "; at least " + properties.minExamples() + " are needed");
+        }
+        long newestExample = all.stream().mapToLong(TrainingExampleStore.Example::id).max().orElse(0);
+        Optional<ModelVersion> lastTrained = registry.latestTrainedFromExamples();
+        long trainedThrough = lastTrained.map(RetrainService::examplesThrough).orElse(0L);
+        if (newestExample <= trainedThrough) {
+            return RetrainOutcome.skipped("no new labelled examples since " + lastTrained.get().label()
+                    + " was trained on them (" + all.size() + " examples, the newest of them already used)");
         }
         List<LabelledRow> train = new ArrayList<>();
         List<LabelledRow> test = new ArrayList<>();
@@ -164,15 +166,18 @@ class RetrainService {
         Map<String, Object> provenance = new LinkedHashMap<>(challenger.provenance());
         provenance.put("trigger", trigger);
         provenance.put("examples", all.size());
+        provenance.put(EXAMPLES_THROUGH, newestExample);
         provenance.put("total_millis", (System.nanoTime() - started) / 1_000_000);
         ModelVersion registered = registry.register(new NewModelVersion(schema.names(), metrics, provenance, train.size(),
                 challenger.toBytes()));
         if (promote) {
-            registry.promote(registered.label(), "retrain: " + reason);
-            announce(registered.label(), reason);
-            serving.refresh();
+            promoter.promote(registered.label(), "retrain: " + reason, "retrain");
         }
         return new RetrainOutcome(registered.label(), promote, reason);
+    }
+
+    private static long examplesThrough(ModelVersion version) {
+        return version.provenance().get(EXAMPLES_THROUGH) instanceof Number id ? id.longValue() : 0L;
     }
 
     /** The same example always falls on the same side, whatever else was added since. */
@@ -180,19 +185,5 @@ class RetrainService {
         long mixed = id * 0x9E3779B97F4A7C15L;
         mixed ^= mixed >>> 32;
         return Math.floorMod(mixed, 100) < properties.holdoutPercent();
-    }
-
-    private void announce(String label, String reason) {
-        String event = "{\"model_version\":\"" + label + "\",\"reason\":\"retrain\",\"promoted_at\":\"" + Instant.now() + "\"}";
-        try {
-            kafka.send(topics.modelUpdates(), label, event).get();
-        }
-        catch (Exception ex) {
-            if (ex instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            log.warn("Promoted {} but could not announce it ({}); instances pick it up at their next registry poll", label,
-                    ex.getMessage());
-        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -58,13 +59,21 @@ class BatchApiIT {
         }
     }
 
-    @Test
-    void uploadPollAndDownloadAndNoNameLeavesTheDataFolder() throws Exception {
-        // given the api running beside this worker
+    /** The api running beside this worker, on the same database, topics and data folder; once the context exists. */
+    @BeforeEach
+    void startApi() {
+        if (api != null) {
+            return;
+        }
         apiPort = TestServices.freePort();
         Map<String, Object> apiProperties = new HashMap<>(PROPERTIES);
         apiProperties.put("server.port", apiPort);
         api = AppProcess.startApi("api", apiProperties);
+    }
+
+    @Test
+    void uploadPollAndDownloadAndNoNameLeavesTheDataFolder() throws Exception {
+        // given the api
         await().atMost(Duration.ofSeconds(120)).until(api::started);
         HttpClient http = HttpClient.newHttpClient();
 
@@ -104,6 +113,47 @@ class BatchApiIT {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(http.send(HttpRequest.newBuilder(uri("/batches")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).findValuesAsString("file_name")).contains("passwd.csv");
+    }
+
+    @Test
+    void aFileOverTheSkipLimitFailsWithFiguresThatAgreeAndItsRejectedLinesAreServed() throws Exception {
+        // given the api, and a file with ten bad lines in 300, over the 1% that a file may have
+        await().atMost(Duration.ofSeconds(120)).until(api::started);
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> lines = ScoreFileIT.sampleLines(300);
+        for (int line = 10; line <= 300; line += 30) {
+            lines.set(line - 1, "1,2,3");
+        }
+
+        // when it is uploaded
+        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(uri("/batches?name=bad.csv"))
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String location = upload.headers().firstValue("Location").orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(http, location).get("status").asString().equals("failed"));
+
+        // then the error's figures are the batch's own, and it quotes the first five rejected lines
+        JsonNode failed = status(http, location);
+        long rejected = failed.get("rows_rejected").asLong();
+        long scored = failed.get("rows_scored").asLong();
+        assertThat(rejected).isEqualTo(10);
+        assertThat(scored).isEqualTo(290);
+        assertThat(failed.get("error").asString()).startsWith("10 of the file's 300 lines were rejected (290 scored "
+                + "before the job stopped), over the skip limit of 1.0% (3 lines); the first rejected lines: "
+                + "line 10: expected 10 columns, got 3; line 40: expected 10 columns, got 3; line 70: ")
+                .endsWith("line 130: expected 10 columns, got 3");
+        assertThat(failed.has("results")).isFalse();
+        assertThat(failed.get("rejects").asString()).isEqualTo(location + "/rejects");
+        // its results are refused as failed, not as "not ready"; its rejects are served
+        HttpResponse<String> results = http.send(HttpRequest.newBuilder(uri(location + "/results")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(results.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(results.body()).get("title").asString()).isEqualTo("Batch failed");
+        HttpResponse<String> rejects = http.send(HttpRequest.newBuilder(uri(location + "/rejects")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rejects.statusCode()).isEqualTo(200);
+        assertThat(rejects.body().lines().toList()).hasSize(11).element(1).asString()
+                .isEqualTo("10,\"expected 10 columns, got 3\",\"1,2,3\"");
     }
 
     private static JsonNode status(HttpClient http, String location) throws Exception {

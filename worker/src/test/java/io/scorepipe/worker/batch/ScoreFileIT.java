@@ -147,6 +147,16 @@ class ScoreFileIT {
         assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
         assertThat(batch.error()).contains("over the skip limit of 1.0%");
         assertLeftProcessing(batch);
+        // the error's figures are the batch's counters, and the rejected lines so far are kept with their reasons
+        Batch failed = batches.find(batch.id()).orElseThrow();
+        assertThat(failed.error()).startsWith(failed.rowsRejected() + " of the file's 200 lines were rejected ("
+                + failed.rowsScored() + " scored before the job stopped)");
+        List<String> rejects = Files.readAllLines(Path.of(failed.rejectsPath()));
+        assertThat(rejects).hasSize(1 + (int) failed.rowsRejected());
+        assertThat(rejects.get(1)).startsWith("2,");
+        assertThat(failed.error()).contains("the first rejected lines: line 2: expected 10 columns, got 1; line 5: ")
+                .containsPattern("(line \\d+: [^;]+; ){4}line \\d+: [^;]+$");
+        assertThat(auditRows(failed)).isEqualTo((int) failed.rowsScored());
     }
 
     @Test

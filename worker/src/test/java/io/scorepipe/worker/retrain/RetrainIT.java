@@ -28,6 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.Messages;
+import io.scorepipe.messages.RetrainRequest;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelStatus;
 import io.scorepipe.registry.ModelVersion;
@@ -75,6 +77,9 @@ class RetrainIT {
     DataFolders folders;
 
     @Autowired
+    RetrainRunSweep sweep;
+
+    @Autowired
     TopicProperties topics;
 
     @Test
@@ -104,7 +109,8 @@ class RetrainIT {
     @Test
     @Order(2)
     void aChallengerThatIsNoBetterStaysACandidateWithTheReason() {
-        // given the same examples as the champion was trained on: a new model cannot beat it by 1%
+        // given the same labels as the champion was trained on, sent again: a new model cannot beat it by 1%
+        add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), row.target() + 50)).toList(), "again");
         RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
 
         assertThat(outcome.promoted()).isFalse();
@@ -116,6 +122,7 @@ class RetrainIT {
     @Test
     @Order(3)
     void twoRetrainsAskedForAtOnceRunOnce() throws Exception {
+        add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), row.target() + 50)).toList(), "race");
         int versionsBefore = registry.list().size();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Optional<RetrainOutcome>>> runs = new ArrayList<>();
@@ -139,9 +146,11 @@ class RetrainIT {
     @Test
     @Order(4)
     void aRetrainAskedForOnTheRequestTopicRunsAndIsRecorded() throws Exception {
+        // given new examples, and a request as the api writes it: the shared record, in the shared JSON
+        add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), row.target() + 50)).toList(), "request");
         UUID runId = UUID.randomUUID();
         try (KafkaProbe kafka = new KafkaProbe()) {
-            kafka.send(topics.retrainRequests(), runId.toString(), "{\"run_id\": \"" + runId + "\"}").get();
+            kafka.send(topics.retrainRequests(), runId.toString(), Messages.write(new RetrainRequest(runId, "api"))).get();
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId)
@@ -224,6 +233,52 @@ class RetrainIT {
         // the long line was never read whole: only its beginning is shown
         assertThat(rejected.get(3)).startsWith("71,").contains("line is longer than 65536 bytes (1048578 bytes)")
                 .hasSizeLessThan(400);
+    }
+
+    @Test
+    @Order(8)
+    void aRetrainWithNoNewExamplesRegistersNothingAndSaysWhy() {
+        // given that the newest version was trained on every example there is
+        retrain.retrain("test").orElseThrow();
+        int versions = registry.list().size();
+
+        // when
+        RetrainOutcome outcome = retrain.retrain("schedule").orElseThrow();
+
+        // then
+        assertThat(outcome.trained()).isFalse();
+        assertThat(outcome.reason()).startsWith("no new labelled examples since v");
+        assertThat(registry.list()).hasSize(versions);
+    }
+
+    @Test
+    @Order(9)
+    void aRunNoWorkerStartedInTimeAndARunWhoseWorkerStoppedAreFailedWithTheReason() throws Exception {
+        // given a request an hour old that no worker took, one just asked for, and a run whose worker died
+        UUID forgotten = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        UUID orphaned = UUID.randomUUID();
+        runs.requested(forgotten, "api");
+        runs.requested(fresh, "api");
+        runs.requested(orphaned, "api");
+        jdbc.sql("UPDATE retrain_runs SET requested_at = now() - interval '1 hour' WHERE id = ?").param(forgotten).update();
+        jdbc.sql("UPDATE retrain_runs SET status = 'running', started_at = now() - interval '5 minutes' WHERE id = ?")
+                .param(orphaned).update();
+
+        // when the sweep runs (no retrain runs now, so nobody holds the retrain lock)
+        sweep.sweep();
+
+        // then
+        RetrainRuns.Run timedOut = runs.find(forgotten).orElseThrow();
+        assertThat(timedOut.status()).isEqualTo("failed");
+        assertThat(timedOut.reason()).isEqualTo("no worker started it within 10 min: is a worker running, and does it "
+                + "reach Kafka?");
+        assertThat(runs.find(fresh).orElseThrow().status()).isEqualTo("requested");
+        RetrainRuns.Run abandoned = runs.find(orphaned).orElseThrow();
+        assertThat(abandoned.status()).isEqualTo("failed");
+        assertThat(abandoned.reason()).contains("stopped before it finished");
+        // and a failed run cannot be started afterwards
+        assertThat(runs.running(forgotten)).isFalse();
     }
 
     private void add(List<LabelledRow> rows, String tag) {

@@ -1,4 +1,4 @@
-package io.scorepipe.api.models;
+package io.scorepipe.api.system;
 
 import java.nio.file.Path;
 

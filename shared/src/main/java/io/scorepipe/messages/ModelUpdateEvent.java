@@ -1,4 +1,4 @@
-package io.scorepipe.registry;
+package io.scorepipe.messages;
 
 import java.time.Instant;
 

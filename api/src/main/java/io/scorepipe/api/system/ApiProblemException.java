@@ -1,0 +1,37 @@
+package io.scorepipe.api.system;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * A caller's request that cannot be served as asked, with the status and title it gets: an unknown
+ * id (404), or a resource not in the state asked for (409). The detail says what to do.
+ */
+public class ApiProblemException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String title;
+
+    private ApiProblemException(HttpStatus status, String title, String detail) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+    }
+
+    /** 404: nothing has that id. */
+    public static ApiProblemException notFound(String title, String detail) {
+        return new ApiProblemException(HttpStatus.NOT_FOUND, title, detail);
+    }
+
+    /** 409: it exists, but not in the state the request needs. */
+    public static ApiProblemException conflict(String title, String detail) {
+        return new ApiProblemException(HttpStatus.CONFLICT, title, detail);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,16 @@
+package io.scorepipe.messages;
+
+import org.apache.kafka.common.serialization.Serializer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Kafka's value serializer for every scorepipe message: {@link Messages#write}. Named in a
+ * producer's {@code value.serializer}, so the api and the worker write every topic alike.
+ */
+public class MessageSerializer implements Serializer<Object> {
+
+    @Override
+    public byte @Nullable [] serialize(String topic, @Nullable Object message) {
+        return message == null ? null : Messages.write(message);
+    }
+}
