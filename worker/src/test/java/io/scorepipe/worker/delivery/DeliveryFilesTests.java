@@ -96,10 +96,10 @@ class DeliveryFilesTests {
                         .isEqualTo("service_healthy");
             }
             assertThat(strings(service.get("volumes"))).as(name + " volumes").contains("data:/data");
-            // the healthcheck probes the port the image exposes
-            String port = name.equals("api") ? "8000" : "8081";
+            // the healthcheck probes the actuator's port, which the image exposes (the api's next to its own)
+            String port = name.equals("api") ? "8001" : "8081";
             assertThat(String.join(" ", strings(map(service.get("healthcheck")).get("test")))).contains("/" + port + " ");
-            assertThat(dockerfile(name)).contains("EXPOSE " + port);
+            assertThat(dockerfile(name)).containsPattern("EXPOSE [0-9 ]*" + port);
         }
     }
 
@@ -184,6 +184,28 @@ class DeliveryFilesTests {
             }
         }
         return read;
+    }
+
+    @Test
+    void theDevelopmentVariantPublishesTheDependenciesOnLoopbackOnlyAndKafkaAdvertisesTheHost() {
+        Map<String, Object> dev = map(yaml("compose.dev.yaml").get("services"));
+        Map<String, String> published = Map.of("db", "5432", "redis", "6379", "kafka", "29092");
+        published.forEach((name, containerPort) -> {
+            List<String> ports = strings(map(dev.get(name)).get("ports"));
+            assertThat(ports).as(name + " ports").hasSize(1);
+            assertThat(ports.getFirst()).as(name).startsWith("127.0.0.1:").endsWith(":" + containerPort);
+            // an internal network cannot publish a port: the dependency joins an ordinary one too
+            assertThat(strings(map(dev.get(name)).get("networks"))).as(name).contains("backend", "dev");
+        });
+        assertThat(map(yaml("compose.dev.yaml").get("networks")).get("dev")).as("dev is an ordinary network")
+                .satisfiesAnyOf(network -> assertThat(network).isNull(),
+                        network -> assertThat(map(network)).doesNotContainKey("internal"));
+        Map<String, Object> kafka = map(map(dev.get("kafka")).get("environment"));
+        String hostPort = strings(map(dev.get("kafka")).get("ports")).getFirst().split(":", 2)[1].replaceFirst(":29092$", "");
+        assertThat(String.valueOf(kafka.get("KAFKA_LISTENERS"))).contains("HOST://:29092", "PLAINTEXT://:9092");
+        assertThat(String.valueOf(kafka.get("KAFKA_ADVERTISED_LISTENERS"))).contains("PLAINTEXT://kafka:9092",
+                "HOST://127.0.0.1:" + hostPort);
+        assertThat(String.valueOf(kafka.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))).contains("HOST:PLAINTEXT");
     }
 
     @Test
