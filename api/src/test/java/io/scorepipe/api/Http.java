@@ -8,19 +8,35 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.scorepipe.testing.ApiContract;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small JSON client for the api under test. Thread-safe. */
+/**
+ * A small JSON client for the api under test. Every answer is held against the api's OpenAPI
+ * description ({@link ApiContract}): a status the answering operation does not document fails the
+ * test at once. Thread-safe.
+ */
 public final class Http {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final boolean checked;
 
     public Http(int port) {
+        this(port, true);
+    }
+
+    private Http(int port, boolean checked) {
         this.base = "http://127.0.0.1:" + port;
+        this.checked = checked;
+    }
+
+    /** A client for the api's management port (the actuator), which has no API description to hold answers to. */
+    public static Http management(int port) {
+        return new Http(port, false);
     }
 
     public Response get(String path, String... headers) {
@@ -40,10 +56,13 @@ public final class Http {
         return send(request);
     }
 
-    public Response send(HttpRequest.Builder request) {
+    public Response send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (checked) {
+                ApiContract.of(base).assertDocumented(request.method(), request.uri(), response.statusCode());
+            }
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body(), response.headers().map());
         }

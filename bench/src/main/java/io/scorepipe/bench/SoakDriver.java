@@ -90,7 +90,7 @@ import io.scorepipe.scoring.LabelledRow;
  * row per answered prediction; what is missing then counts as errors.
  *
  * <pre>
- * SoakDriver --api URL --worker-actuator URL --bootstrap B --jdbc URL --requests T --results T --dead-letter T
+ * SoakDriver --api URL --api-actuator URL --worker-actuator URL --bootstrap B --jdbc URL --requests T --results T --dead-letter T
  *            --data-dir DIR --api-pid P --worker-pid P --tag T [--minutes 10] [--rate 2500] [--hit-share 0.5]
  *            [--hot-vectors 1000] [--jitter 0.001] [--csv-rows 20000] [--stream-rate 500] [--connections 64]
  *            [--warmup 30] [--minute-seconds 60] [--drain 120] [--clk-tck 100] [--details FILE] [--timeline FILE]
@@ -156,7 +156,7 @@ public final class SoakDriver {
         predictUri = URI.create(required(o, "api") + "/predict");
         predictHead = ("POST " + predictUri.getRawPath() + " HTTP/1.1\r\nHost: " + predictUri.getHost() + ":" + predictUri.getPort()
                 + "\r\nContent-Type: application/json\r\nContent-Length: ").getBytes(StandardCharsets.ISO_8859_1);
-        apiMetrics = URI.create(required(o, "api") + "/actuator/prometheus");
+        apiMetrics = URI.create(required(o, "api-actuator") + "/actuator/prometheus");
         workerMetrics = URI.create(required(o, "worker-actuator") + "/actuator/prometheus");
         bootstrap = required(o, "bootstrap");
         jdbcUrl = required(o, "jdbc");

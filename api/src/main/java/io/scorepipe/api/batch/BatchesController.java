@@ -28,6 +28,9 @@ import io.scorepipe.batch.BatchStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,6 +38,13 @@ import jakarta.servlet.http.HttpServletRequest;
 @RestController
 @Tag(name = "batches", description = "Bulk scoring of CSV files")
 class BatchesController {
+
+    /** Both upload forms are one operation in the API description; each carries the whole text. */
+    private static final String UPLOAD = "Send the file itself as a text/csv body, or as the part 'file' of a "
+            + "multipart form (its name is then the file's own unless name is given). Its header must name the model's "
+            + "features, in any order; other columns pass through to the results. A file whose content was scored "
+            + "before points at those results (status 'duplicate') unless rescore=true. Answers 202 at once with the "
+            + "batch to poll (Location).";
 
     private final BatchUploads uploads;
     private final BatchRepository batches;
@@ -44,29 +54,31 @@ class BatchesController {
         this.batches = batches;
     }
 
-    @Operation(summary = "Upload a CSV file to score", description = "Send the file itself as a text/csv body, or as "
-            + "the part 'file' of a multipart form. Its header must name the model's features, in any order; other "
-            + "columns pass through to the results. A file whose content was scored before points at those results "
-            + "(status 'duplicate') unless rescore=true. Answers 202 at once with the batch to poll (Location).")
+    @Operation(summary = "Upload a CSV file to score", description = UPLOAD)
     @ApiResponse(responseCode = "202", description = "Accepted: the batch, 'uploaded'",
             headers = @Header(name = "Location", description = "the batch to poll, /batches/{id}"))
     @ProblemResponse(status = 413, when = "the file is larger than scorepipe.upload.max-size")
     @ProblemResponse(status = 422, when = "the upload is empty")
-    @PostMapping(path = "/batches", consumes = "text/csv")
-    ResponseEntity<BatchView> uploadBody(HttpServletRequest request, @RequestParam(required = false) @Nullable String name,
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The CSV file itself", required = true,
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = "string"), examples = @ExampleObject(
+                    value = "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n0.038,0.051,0.062,0.022,-0.044,-0.035,-0.043,-0.003,0.020,-0.018\n")))
+    @PostMapping(path = "/batches", consumes = "text/csv", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<BatchView> uploadBody(HttpServletRequest request,
+            @Parameter(description = "the file's name, for the results and rejects files", example = "patients.csv")
+            @RequestParam(required = false) @Nullable String name,
+            @Parameter(description = "score it even when the same content was scored before")
             @RequestParam(defaultValue = "false") boolean rescore) throws IOException {
         try (InputStream body = request.getInputStream()) {
             return accepted(uploads.store(body, name, rescore));
         }
     }
 
-    @Operation(summary = "Upload a CSV file to score", description = "As the text/csv form, with the file in the "
-            + "part 'file'; its name is the file's own unless name is given.")
+    @Operation(summary = "Upload a CSV file to score", description = UPLOAD)
     @ApiResponse(responseCode = "202", description = "Accepted: the batch, 'uploaded'",
             headers = @Header(name = "Location", description = "the batch to poll, /batches/{id}"))
     @ProblemResponse(status = 413, when = "the file is larger than scorepipe.upload.max-size")
     @ProblemResponse(status = 422, when = "the upload is empty")
-    @PostMapping(path = "/batches", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(path = "/batches", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchView> uploadForm(@RequestPart("file") MultipartFile file,
             @RequestParam(required = false) @Nullable String name, @RequestParam(defaultValue = "false") boolean rescore)
             throws IOException {

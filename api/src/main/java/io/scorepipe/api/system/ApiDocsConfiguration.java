@@ -56,7 +56,22 @@ class ApiDocsConfiguration {
                     .description("The token in the file named by ADMIN_TOKEN_FILE"));
             components.addSchemas(PROBLEM, problemSchema());
             openApi.components(components);
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
+                ApiResponses responses = operation.getResponses();
+                if (sizeLimited(path) && !responses.containsKey("413")) {
+                    responses.addApiResponse("413", problem(413, "the body is larger than "
+                            + "scorepipe.predict.max-body-size (1 MB)"));
+                }
+            }));
         };
+    }
+
+    /** The paths whose bodies RequestSizeLimitFilter caps (see SystemConfiguration). */
+    static boolean sizeLimited(String path) {
+        return path.equals("/predict") || path.startsWith("/predict/") || path.equals("/models") || path.startsWith("/models/");
     }
 
     @Bean
@@ -75,6 +90,8 @@ class ApiDocsConfiguration {
                 problems.putIfAbsent(401, "no admin token, or the wrong one");
                 problems.putIfAbsent(403, "admin calls are disabled: no admin token is configured (ADMIN_TOKEN_FILE)");
             }
+            problems.putIfAbsent(406, "the Accept header excludes what this operation answers (JSON, or CSV for "
+                    + "downloads)");
             problems.putIfAbsent(500, "an unexpected error; its details are in the api's log");
             ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
             problems.forEach((status, when) -> responses.addApiResponse(Integer.toString(status), problem(status, when)));

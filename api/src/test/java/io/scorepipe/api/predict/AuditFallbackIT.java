@@ -86,7 +86,7 @@ class AuditFallbackIT {
             assertThat(jdbc.sql("SELECT count(*) FROM prediction_audit WHERE prediction_id = ?::uuid AND source = 'api'")
                     .param(id).query(Integer.class).single()).as(id).isOne();
         }
-        assertThat(new Http(managementPort).get("/actuator/prometheus").body()).containsPattern("scorepipe_audit_fallbacks_total\\{[^}]*\\} 12\\.0");
+        assertThat(Http.management(managementPort).get("/actuator/prometheus").body()).containsPattern("scorepipe_audit_fallbacks_total\\{[^}]*\\} 12\\.0");
         assertThat(http.get("/actuator/health/readiness").status()).as("Kafka is part of readiness").isEqualTo(503);
 
         // when PostgreSQL goes away too, the api refuses rather than answer without an audit trail

@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.scorepipe.testing.ApiContract;
 import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.TestServices;
 import tools.jackson.databind.JsonNode;
@@ -80,9 +81,9 @@ class BatchApiIT {
         // when a CSV with a hostile name and one bad line is uploaded
         List<String> lines = ScoreFileIT.sampleLines(300);
         lines.set(5, "1,2,3");
-        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(uri("/batches?name=../../etc/passwd"))
+        HttpResponse<String> upload = checked(http.send(HttpRequest.newBuilder(uri("/batches?name=../../etc/passwd"))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .build(), HttpResponse.BodyHandlers.ofString()));
 
         // then it is accepted, stored inside the data folder, scored, and downloadable
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
@@ -96,12 +97,12 @@ class BatchApiIT {
         assertThat(done.get("percent_done").asDouble()).isEqualTo(100.0);
         assertThat(done.get("model_version").asString()).isEqualTo("v1");
 
-        HttpResponse<String> results = http.send(HttpRequest.newBuilder(uri(location + "/results")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> results = checked(http.send(HttpRequest.newBuilder(uri(location + "/results")).build(),
+                HttpResponse.BodyHandlers.ofString()));
         assertThat(results.statusCode()).isEqualTo(200);
         assertThat(results.body().lines().count()).isEqualTo(300);
-        HttpResponse<String> rejects = http.send(HttpRequest.newBuilder(uri(location + "/rejects")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> rejects = checked(http.send(HttpRequest.newBuilder(uri(location + "/rejects")).build(),
+                HttpResponse.BodyHandlers.ofString()));
         assertThat(rejects.body().lines().toList()).hasSize(2).last().asString().startsWith("6,\"expected 10 columns, got 3\"");
         try (Stream<Path> files = Files.walk(dataDir.getParent(), 1)) {
             assertThat(files.map(Path::getFileName).map(Path::toString)).doesNotContain("passwd", "passwd.csv");
@@ -109,10 +110,10 @@ class BatchApiIT {
         assertThat(Path.of("/etc/passwd.csv")).doesNotExist();
 
         // and unknown batches and unfinished files answer clearly
-        assertThat(http.send(HttpRequest.newBuilder(uri("/batches/00000000-0000-0000-0000-000000000000")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(http.send(HttpRequest.newBuilder(uri("/batches")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).findValuesAsString("file_name")).contains("passwd.csv");
+        assertThat(checked(http.send(HttpRequest.newBuilder(uri("/batches/00000000-0000-0000-0000-000000000000")).build(),
+                HttpResponse.BodyHandlers.ofString())).statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(checked(http.send(HttpRequest.newBuilder(uri("/batches")).build(),
+                HttpResponse.BodyHandlers.ofString())).body()).findValuesAsString("file_name")).contains("passwd.csv");
     }
 
     @Test
@@ -126,9 +127,9 @@ class BatchApiIT {
         }
 
         // when it is uploaded
-        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(uri("/batches?name=bad.csv"))
+        HttpResponse<String> upload = checked(http.send(HttpRequest.newBuilder(uri("/batches?name=bad.csv"))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .build(), HttpResponse.BodyHandlers.ofString()));
         String location = upload.headers().firstValue("Location").orElseThrow();
         await().atMost(Duration.ofSeconds(60)).until(() -> status(http, location).get("status").asString().equals("failed"));
 
@@ -145,19 +146,26 @@ class BatchApiIT {
         assertThat(failed.has("results")).isFalse();
         assertThat(failed.get("rejects").asString()).isEqualTo(location + "/rejects");
         // its results are refused as failed, not as "not ready"; its rejects are served
-        HttpResponse<String> results = http.send(HttpRequest.newBuilder(uri(location + "/results")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> results = checked(http.send(HttpRequest.newBuilder(uri(location + "/results")).build(),
+                HttpResponse.BodyHandlers.ofString()));
         assertThat(results.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(results.body()).get("title").asString()).isEqualTo("Batch failed");
-        HttpResponse<String> rejects = http.send(HttpRequest.newBuilder(uri(location + "/rejects")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> rejects = checked(http.send(HttpRequest.newBuilder(uri(location + "/rejects")).build(),
+                HttpResponse.BodyHandlers.ofString()));
         assertThat(rejects.statusCode()).isEqualTo(200);
         assertThat(rejects.body().lines().toList()).hasSize(11).element(1).asString()
                 .isEqualTo("10,\"expected 10 columns, got 3\",\"1,2,3\"");
     }
 
+    /** Every answer is one the api's OpenAPI description documents for the operation that gave it. */
+    private static HttpResponse<String> checked(HttpResponse<String> response) {
+        ApiContract.of(uri("").toString()).assertDocumented(response.request().method(), response.request().uri(),
+                response.statusCode());
+        return response;
+    }
+
     private static JsonNode status(HttpClient http, String location) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(uri(location)).build(), HttpResponse.BodyHandlers.ofString())
+        return JSON.readTree(checked(http.send(HttpRequest.newBuilder(uri(location)).build(), HttpResponse.BodyHandlers.ofString()))
                 .body());
     }
 

@@ -33,6 +33,7 @@ import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.Fuzz;
+import io.scorepipe.testing.ApiContract;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.system.Csv;
 import tools.jackson.databind.JsonNode;
@@ -304,7 +305,14 @@ class BatchUploadFuzzIT {
         else {
             request.header("Content-Type", upload.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(upload.body()));
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return checked(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Every answer is one the api's OpenAPI description documents for the operation that gave it. */
+    private HttpResponse<String> checked(HttpResponse<String> response) {
+        ApiContract.of(uri("").toString()).assertDocumented(response.request().method(), response.request().uri(),
+                response.statusCode());
+        return response;
     }
 
     private JsonNode get(String path) {
@@ -313,7 +321,7 @@ class BatchUploadFuzzIT {
 
     private String text(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return checked(http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString())).body();
         }
         catch (IOException ex) {
             throw new IllegalStateException(ex);

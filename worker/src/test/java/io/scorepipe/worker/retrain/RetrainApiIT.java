@@ -35,6 +35,7 @@ import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelStatus;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
+import io.scorepipe.testing.ApiContract;
 import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.TestServices;
 import tools.jackson.databind.JsonNode;
@@ -236,7 +237,12 @@ class RetrainApiIT {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // every answer is one the api's OpenAPI description documents for the operation that gave it
+            ApiContract.of("http://127.0.0.1:" + apiPort).assertDocumented(response.request().method(),
+                    response.request().uri(), response.statusCode());
+            return response;
         }
         catch (IOException ex) {
             throw new IllegalStateException(ex);
