@@ -65,8 +65,9 @@ class ModelsController {
             + "it against the champion on the same held-out rows, and promotes it only if it is better. Answers at "
             + "once with the run to poll (Location). A run with no new examples since the last trained version ends "
             + "'skipped'.", security = @SecurityRequirement(name = "admin"))
-    @ApiResponse(responseCode = "202", description = "Accepted: the run, 'requested' (or 'failed' if the workers "
-            + "could not be reached)", headers = @Header(name = "Location", description = "the run to poll"))
+    @ApiResponse(responseCode = "202", description = "Accepted: the run as it stands, 'requested' (or already "
+            + "'running'; 'failed' when the workers could not be reached)",
+            headers = @Header(name = "Location", description = "the run to poll"))
     @PostMapping("/models/retrain")
     ResponseEntity<RetrainRuns.Run> retrain() {
         RetrainRuns.Run run = admin.requestRetrain();
