@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when its job started
  * @param finishedAt when it completed or failed
  */
-public record Batch(UUID id, String fileName, BatchStatus status, @Nullable String sha256, boolean rescore,
+public record Batch(UUID id, String fileName, BatchState status, @Nullable String sha256, boolean rescore,
         @Nullable UUID duplicateOf, @Nullable String inputPath, @Nullable String resultsPath, @Nullable String rejectsPath,
         @Nullable String modelVersion, @Nullable Long rowsTotal, long rowsScored, long rowsRejected, @Nullable String error,
         Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {

@@ -22,8 +22,8 @@ public class BatchAutoConfiguration {
 
     @Bean
     @ConditionalOnBean(DataSource.class)
-    BatchRepository batchRepository(DataSource dataSource) {
-        return new BatchRepository(JdbcClient.create(dataSource));
+    BatchRecords batchRecords(DataSource dataSource) {
+        return new BatchRecords(JdbcClient.create(dataSource));
     }
 
     @Bean

@@ -2,7 +2,10 @@ package io.scorepipe.config;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.Assert;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
 
 /**
  * The Kafka topics scorepipe uses ({@code scorepipe.topics.*}). The names are configurable so that
@@ -18,27 +21,16 @@ import org.springframework.util.Assert;
  * @param retrainRequests retrains asked for through the api, for one worker to run
  * @param partitions partitions of the topics whose order does not matter (audit, requests, results)
  */
+@Validated
 @ConfigurationProperties("scorepipe.topics")
 public record TopicProperties(
-        @DefaultValue("predictions.audit") String audit,
-        @DefaultValue("scoring.requests") String requests,
-        @DefaultValue("scoring.results") String results,
-        @DefaultValue("scoring.requests.DLT") String deadLetter,
-        @DefaultValue("scoring.batches") String batches,
-        @DefaultValue("training.examples") String trainingExamples,
-        @DefaultValue("model.updates") String modelUpdates,
-        @DefaultValue("model.retrain.requests") String retrainRequests,
-        @DefaultValue("6") int partitions) {
-
-    public TopicProperties {
-        Assert.hasText(audit, "scorepipe.topics.audit must not be empty");
-        Assert.hasText(requests, "scorepipe.topics.requests must not be empty");
-        Assert.hasText(results, "scorepipe.topics.results must not be empty");
-        Assert.hasText(deadLetter, "scorepipe.topics.dead-letter must not be empty");
-        Assert.hasText(batches, "scorepipe.topics.batches must not be empty");
-        Assert.hasText(trainingExamples, "scorepipe.topics.training-examples must not be empty");
-        Assert.hasText(modelUpdates, "scorepipe.topics.model-updates must not be empty");
-        Assert.hasText(retrainRequests, "scorepipe.topics.retrain-requests must not be empty");
-        Assert.isTrue(partitions > 0, "scorepipe.topics.partitions must be positive");
-    }
+        @DefaultValue("predictions.audit") @NotBlank String audit,
+        @DefaultValue("scoring.requests") @NotBlank String requests,
+        @DefaultValue("scoring.results") @NotBlank String results,
+        @DefaultValue("scoring.requests.DLT") @NotBlank String deadLetter,
+        @DefaultValue("scoring.batches") @NotBlank String batches,
+        @DefaultValue("training.examples") @NotBlank String trainingExamples,
+        @DefaultValue("model.updates") @NotBlank String modelUpdates,
+        @DefaultValue("model.retrain.requests") @NotBlank String retrainRequests,
+        @DefaultValue("6") @Positive int partitions) {
 }

@@ -9,11 +9,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+
+import io.scorepipe.system.Causes;
 
 /**
  * Sends scorepipe's low-volume messages (retrain requests, model updates, batch events) with the
@@ -45,6 +48,22 @@ public class MessagePublisher implements DisposableBean {
     }
 
     /**
+     * Sends a record's bytes, unchanged, to a dead-letter topic, with the letter's headers.
+     *
+     * @param value the source record's value (or its beginning; the letter then says so)
+     */
+    public CompletableFuture<?> deadLetter(String topic, @Nullable String key, byte @Nullable [] value, DeadLetter letter) {
+        ProducerRecord<String, Object> record = new ProducerRecord<>(topic, key, value);
+        letter.writeTo(record.headers());
+        try {
+            return kafka.send(record);
+        }
+        catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
+
+    /**
      * Sends and waits for the acknowledgement.
      *
      * @throws MessageNotSentException naming the topic and why, when it was not acknowledged in time
@@ -58,8 +77,7 @@ public class MessagePublisher implements DisposableBean {
             throw new MessageNotSentException(topic, "interrupted", ex);
         }
         catch (ExecutionException ex) {
-            Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-            throw new MessageNotSentException(topic, String.valueOf(cause.getMessage()), cause);
+            throw new MessageNotSentException(topic, Causes.rootMessage(ex), ex);
         }
         catch (TimeoutException ex) {
             throw new MessageNotSentException(topic, "no acknowledgement within " + timeout.toMillis() + " ms", ex);

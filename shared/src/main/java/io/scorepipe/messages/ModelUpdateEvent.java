@@ -1,6 +1,7 @@
 package io.scorepipe.messages;
 
 import java.time.Instant;
+import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -16,4 +17,8 @@ public record ModelUpdateEvent(
         @JsonProperty("model_version") String modelVersion,
         @JsonProperty("reason") String reason,
         @JsonProperty("promoted_at") Instant promotedAt) {
+
+    public ModelUpdateEvent {
+        Objects.requireNonNull(modelVersion, "model_version is required");
+    }
 }

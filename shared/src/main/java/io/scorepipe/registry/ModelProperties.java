@@ -2,11 +2,14 @@ package io.scorepipe.registry;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import io.scorepipe.scoring.TrainingConfig;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Positive;
 
 /**
  * How a process finds and follows its serving model ({@code scorepipe.model.*}).
@@ -19,14 +22,8 @@ import io.scorepipe.scoring.TrainingConfig;
  */
 @Validated
 @ConfigurationProperties("scorepipe.model")
-public record ModelProperties(@DefaultValue("false") boolean bootstrap, @DefaultValue("10s") Duration refreshInterval,
-        @DefaultValue Training training) {
-
-    public ModelProperties {
-        if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-            throw new IllegalArgumentException("scorepipe.model.refresh-interval must be positive, got " + refreshInterval);
-        }
-    }
+public record ModelProperties(@DefaultValue("false") boolean bootstrap,
+        @DefaultValue("10s") @DurationMin(millis = 1) Duration refreshInterval, @DefaultValue @Valid Training training) {
 
     /**
      * Trainer settings; see {@link TrainingConfig}.
@@ -37,8 +34,9 @@ public record ModelProperties(@DefaultValue("false") boolean bootstrap, @Default
      * @param minibatchSize examples per step
      * @param seed random seed
      */
-    public record Training(@DefaultValue("100") int epochs, @DefaultValue("10.0") double learningRate,
-            @DefaultValue("0.1") double epsilon, @DefaultValue("1") int minibatchSize, @DefaultValue("42") long seed) {
+    public record Training(@DefaultValue("100") @Positive int epochs, @DefaultValue("10.0") @Positive double learningRate,
+            @DefaultValue("0.1") @Positive double epsilon, @DefaultValue("1") @Positive int minibatchSize,
+            @DefaultValue("42") long seed) {
 
         public TrainingConfig toConfig() {
             return new TrainingConfig(epochs, learningRate, epsilon, minibatchSize, seed);

@@ -72,7 +72,7 @@ public class ServingModelAutoConfiguration {
 
         @Bean
         ModelUpdatesListener modelUpdatesListener(ServingModel serving, TopicProperties topics, Environment environment) {
-            return new ModelUpdatesListener(serving, topics.modelUpdates(),
+            return ModelUpdatesListener.of(serving, topics.modelUpdates(),
                     environment.getProperty("spring.application.name", "scorepipe"));
         }
     }

@@ -10,6 +10,8 @@ import org.tribuo.regression.Regressor;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import io.scorepipe.system.Causes;
+
 /**
  * Writes and reads models in Tribuo's protobuf format (never Java serialization), and checks a
  * model before it may serve: that it is a regression model and that its features are the ones
@@ -83,10 +85,7 @@ public final class ModelCodec {
     }
 
     private static String rootMessage(Throwable ex) {
-        Throwable root = ex;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(ex);
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

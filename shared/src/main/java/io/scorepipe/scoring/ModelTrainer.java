@@ -2,7 +2,6 @@ package io.scorepipe.scoring;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,6 +20,8 @@ import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+
+import io.scorepipe.system.Sha256;
 
 /**
  * Trains linear regression models with Tribuo's {@code LinearSGDTrainer} (squared loss,
@@ -87,13 +88,7 @@ public final class ModelTrainer {
 
     /** A hash of the training rows, in order: two models trained on the same data share it. */
     static String fingerprint(List<LabelledRow> rows) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("every Java runtime has SHA-256", ex);
-        }
+        MessageDigest digest = Sha256.digest();
         ByteBuffer buffer = ByteBuffer.allocate(Double.BYTES * (rows.getFirst().features().length + 1));
         for (LabelledRow row : rows) {
             if (buffer.capacity() < Double.BYTES * (row.features().length + 1)) {

@@ -156,7 +156,7 @@ public final class TestServices {
             throw new UncheckedIOException(ex);
         }
         // contexts cached side by side must not share consumer groups, or they rebalance each other
-        properties.put("scorepipe.audit.group-id", "test-audit" + suffix);
+        properties.put("scorepipe.audit-sink.group-id", "test-audit" + suffix);
         properties.put("scorepipe.stream.group-id", "test-stream" + suffix);
         return properties;
     }

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
-import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.BatchRecords;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.scoring.InvalidInputException;
 
@@ -18,18 +18,12 @@ import io.scorepipe.scoring.InvalidInputException;
  * Streams an upload into the inbox, never holding the file in memory: first under a hidden
  * {@code .part} name the watcher ignores, then, once complete and registered, renamed atomically
  * to its inbox name, which carries the batch id so the worker continues the same batch.
+ *
+ * @param folders the data folders
+ * @param batches the {@code batches} table, where the upload is registered
+ * @param maxBytes the largest upload ({@code scorepipe.upload.max-size})
  */
-class BatchUploads {
-
-    private final DataFolders folders;
-    private final BatchRepository batches;
-    private final long maxBytes;
-
-    BatchUploads(DataFolders folders, BatchRepository batches, UploadProperties properties) {
-        this.folders = folders;
-        this.batches = batches;
-        this.maxBytes = properties.maxSize().toBytes();
-    }
+record BatchUploads(DataFolders folders, BatchRecords batches, long maxBytes) {
 
     /**
      * @return the new batch's id

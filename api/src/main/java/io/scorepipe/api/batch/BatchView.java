@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.scorepipe.batch.Batch;
-import io.scorepipe.batch.BatchStatus;
+import io.scorepipe.batch.BatchState;
 
 /**
  * A batch as {@code GET /batches/{id}} shows it, with progress worked out from its counters.
@@ -67,8 +67,8 @@ record BatchView(
                 eta = (long) Math.ceil((total - done) / rate);
             }
         }
-        boolean hasResults = batch.status() == BatchStatus.COMPLETED || batch.status() == BatchStatus.DUPLICATE;
-        boolean hasRejects = hasResults || batch.status() == BatchStatus.FAILED && batch.rejectsPath() != null;
+        boolean hasResults = batch.status() == BatchState.COMPLETED || batch.status() == BatchState.DUPLICATE;
+        boolean hasRejects = hasResults || batch.status() == BatchState.FAILED && batch.rejectsPath() != null;
         String base = "/batches/" + batch.id();
         return new BatchView(batch.id(), batch.fileName(), batch.status().dbValue(), total, batch.rowsScored(),
                 batch.rowsRejected(), percent, rate, eta, batch.modelVersion(), batch.error(), batch.duplicateOf(),

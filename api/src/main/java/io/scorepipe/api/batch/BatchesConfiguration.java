@@ -4,7 +4,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.BatchRecords;
 import io.scorepipe.batch.DataFolders;
 
 @Configuration(proxyBeanMethods = false)
@@ -12,7 +12,7 @@ import io.scorepipe.batch.DataFolders;
 class BatchesConfiguration {
 
     @Bean
-    BatchUploads batchUploads(DataFolders folders, BatchRepository batches, UploadProperties properties) {
-        return new BatchUploads(folders, batches, properties);
+    BatchUploads batchUploads(DataFolders folders, BatchRecords batches, UploadProperties properties) {
+        return new BatchUploads(folders, batches, properties.maxSize().toBytes());
     }
 }

@@ -23,8 +23,8 @@ import io.scorepipe.api.system.ApiProblemException;
 import io.scorepipe.api.system.CsvDownload;
 import io.scorepipe.api.system.ProblemResponse;
 import io.scorepipe.batch.Batch;
-import io.scorepipe.batch.BatchRepository;
-import io.scorepipe.batch.BatchStatus;
+import io.scorepipe.batch.BatchRecords;
+import io.scorepipe.batch.BatchState;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -47,9 +47,9 @@ class BatchesController {
             + "batch to poll (Location).";
 
     private final BatchUploads uploads;
-    private final BatchRepository batches;
+    private final BatchRecords batches;
 
-    BatchesController(BatchUploads uploads, BatchRepository batches) {
+    BatchesController(BatchUploads uploads, BatchRecords batches) {
         this.uploads = uploads;
         this.batches = batches;
     }
@@ -112,7 +112,7 @@ class BatchesController {
     @GetMapping("/batches/{id}/results")
     ResponseEntity<FileSystemResource> results(@PathVariable UUID id) {
         Batch batch = find(id);
-        if (batch.status() == BatchStatus.FAILED) {
+        if (batch.status() == BatchState.FAILED) {
             throw ApiProblemException.conflict("Batch failed", "batch " + id + " failed, so it has no results: "
                     + batch.error() + "; its rejected lines are at /batches/" + id + "/rejects");
         }
@@ -129,7 +129,7 @@ class BatchesController {
     @GetMapping("/batches/{id}/rejects")
     ResponseEntity<FileSystemResource> rejects(@PathVariable UUID id) {
         Batch batch = find(id);
-        if (batch.status() != BatchStatus.FAILED) {
+        if (batch.status() != BatchState.FAILED) {
             requireEnded(batch);
         }
         return CsvDownload.of(batch.rejectsPath(), batch.fileName().replace(".csv", ".rejects.csv"));
@@ -144,7 +144,7 @@ class BatchesController {
     }
 
     private static void requireEnded(Batch batch) {
-        if (batch.status() != BatchStatus.COMPLETED && batch.status() != BatchStatus.DUPLICATE) {
+        if (batch.status() != BatchState.COMPLETED && batch.status() != BatchState.DUPLICATE) {
             throw ApiProblemException.conflict("Batch not ready", "batch " + batch.id() + " is "
                     + batch.status().dbValue() + "; its files are ready once it is completed");
         }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.scorepipe.api.system.ApiProblemException;
-import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.MessagePublisher;
 import io.scorepipe.messages.RetrainRequest;
 import io.scorepipe.registry.ModelVersion;
@@ -14,22 +13,15 @@ import io.scorepipe.registry.RetrainRuns;
 /**
  * Promotes versions (rollback is promoting an older one) through the shared {@link Promoter}, and
  * hands retrain requests to the workers as {@link RetrainRequest} messages.
+ *
+ * @param promoter promotes and announces
+ * @param publisher sends the retrain requests
+ * @param retrainTopic where they go
+ * @param runs the retrain runs' table
  */
-class ModelAdminService {
+record ModelAdminService(Promoter promoter, MessagePublisher publisher, String retrainTopic, RetrainRuns runs) {
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(2);
-
-    private final Promoter promoter;
-    private final MessagePublisher publisher;
-    private final String retrainTopic;
-    private final RetrainRuns runs;
-
-    ModelAdminService(Promoter promoter, MessagePublisher publisher, TopicProperties topics, RetrainRuns runs) {
-        this.promoter = promoter;
-        this.publisher = publisher;
-        this.retrainTopic = topics.retrainRequests();
-        this.runs = runs;
-    }
 
     /** Records a retrain request and hands it to the workers; a request Kafka refuses is failed at once. */
     RetrainRuns.Run requestRetrain() {

@@ -27,6 +27,6 @@ class ModelsConfiguration {
     @Bean
     ModelAdminService modelAdminService(Promoter promoter, MessagePublisher publisher, TopicProperties topics,
             RetrainRuns runs) {
-        return new ModelAdminService(promoter, publisher, topics, runs);
+        return new ModelAdminService(promoter, publisher, topics.retrainRequests(), runs);
     }
 }

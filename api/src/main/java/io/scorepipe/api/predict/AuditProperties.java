@@ -2,8 +2,10 @@ package io.scorepipe.api.predict;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * How the api makes each answered prediction durable ({@code scorepipe.audit.*}).
@@ -13,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryKafkaAfter after Kafka failed, how long requests go straight to PostgreSQL before
  *     Kafka is tried again
  */
+@Validated
 @ConfigurationProperties("scorepipe.audit")
-public record AuditProperties(@DefaultValue("2s") Duration kafkaTimeout, @DefaultValue("5s") Duration retryKafkaAfter) {
+public record AuditProperties(@DefaultValue("2s") @DurationMin(millis = 1) Duration kafkaTimeout,
+        @DefaultValue("5s") @DurationMin(millis = 1) Duration retryKafkaAfter) {
 }

@@ -2,6 +2,7 @@ package io.scorepipe.api.predict;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A minimal circuit breaker for a dependency that may go away (Redis, Kafka): after a failure,
@@ -16,11 +17,18 @@ final class Breaker {
     private static final long CLOSED = 0;
 
     private final long openForNanos;
-    /** System.nanoTime() after which the next probe may go through; CLOSED when healthy. */
+    private final LongSupplier nanoTime;
+    /** The clock's time after which the next probe may go through; CLOSED when healthy. */
     private final AtomicLong openUntil = new AtomicLong(CLOSED);
 
     Breaker(Duration openFor) {
+        this(openFor, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock, {@link System#nanoTime()} but in tests */
+    Breaker(Duration openFor, LongSupplier nanoTime) {
         this.openForNanos = openFor.toNanos();
+        this.nanoTime = nanoTime;
     }
 
     /** Whether this call may use the dependency: always when closed, once per period when open. */
@@ -29,7 +37,7 @@ final class Breaker {
         if (until == CLOSED) {
             return true;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         return now - until >= 0 && openUntil.compareAndSet(until, now + openForNanos);
     }
 
@@ -40,7 +48,7 @@ final class Breaker {
     }
 
     void failure() {
-        openUntil.set(nonZero(System.nanoTime() + openForNanos));
+        openUntil.set(nonZero(nanoTime.getAsLong() + openForNanos));
     }
 
     boolean isOpen() {

@@ -1,8 +1,6 @@
 package io.scorepipe.api.predict;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scorepipe.system.Sha256;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -145,16 +144,6 @@ class PredictionCache {
         for (double value : features) {
             bytes.putLong(Double.doubleToLongBits(value == 0.0 ? 0.0 : value));
         }
-        byte[] digest = sha256().digest(bytes.array());
-        return HEX.formatHex(digest, 0, 16);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("every Java runtime has SHA-256", ex);
-        }
+        return HEX.formatHex(Sha256.of(bytes.array()), 0, 16);
     }
 }

@@ -3,8 +3,13 @@ package io.scorepipe.api.predict;
 import java.net.URI;
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
 
 /**
  * The prediction cache ({@code scorepipe.redis.*}).
@@ -16,13 +21,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter how long Redis is skipped after a failure before it is tried again
  * @param poolSize connections in the pool
  */
+@Validated
 @ConfigurationProperties("scorepipe.redis")
 public record RedisProperties(@DefaultValue("redis://localhost:6379") URI url,
-        @DefaultValue("scorepipe") String keyPrefix,
+        @DefaultValue("scorepipe") @NotBlank String keyPrefix,
         @DefaultValue("1h") Duration ttl,
-        @DefaultValue("100ms") Duration timeout,
-        @DefaultValue("2s") Duration retryAfter,
-        @DefaultValue("64") int poolSize) {
+        @DefaultValue("100ms") @DurationMin(millis = 1) Duration timeout,
+        @DefaultValue("2s") @DurationMin(millis = 1) Duration retryAfter,
+        @DefaultValue("64") @Positive int poolSize) {
 
     public RedisProperties {
         if (ttl.toSeconds() < 1) {

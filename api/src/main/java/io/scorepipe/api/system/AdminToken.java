@@ -2,11 +2,11 @@ package io.scorepipe.api.system;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 import org.jspecify.annotations.Nullable;
 
 import io.scorepipe.config.SecretFile;
+import io.scorepipe.system.Sha256;
 
 /**
  * The admin bearer token, kept only as its SHA-256 digest and compared in constant time, so
@@ -53,12 +53,7 @@ public final class AdminToken {
     }
 
     private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("every Java runtime has SHA-256", ex);
-        }
+        return Sha256.of(value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

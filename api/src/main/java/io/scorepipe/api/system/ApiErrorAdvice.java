@@ -26,6 +26,7 @@ import io.scorepipe.api.predict.AuditUnavailableException;
 import io.scorepipe.registry.UnknownModelVersionException;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.ModelException;
+import io.scorepipe.system.Causes;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -83,7 +84,7 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (causedBy(ex, PayloadTooLargeException.class) instanceof PayloadTooLargeException tooLarge) {
+        if (Causes.find(ex, PayloadTooLargeException.class).orElse(null) instanceof PayloadTooLargeException tooLarge) {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
                     .body(problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", tooLarge.getMessage()));
         }
@@ -106,32 +107,15 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
     /** A multipart body that cannot be parsed (no boundary, cut off): the caller's, not a bug. */
     @ExceptionHandler(MultipartException.class)
     ProblemDetail unreadableMultipart(MultipartException ex) {
-        Throwable root = ex;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(ex);
         String reason = root.getMessage() == null || root == ex ? "" : " (" + root.getMessage() + ")";
         return problem(HttpStatus.BAD_REQUEST, "Malformed multipart body", "the multipart body could not be read" + reason
                 + "; send the CSV file as the form part 'file', or the file itself as a text/csv body");
     }
 
     private static String readable(HttpMessageNotReadableException ex) {
-        if (causedBy(ex, JacksonException.class) instanceof JacksonException json) {
-            return BodyProblems.describe(json);
-        }
-        return "the body is missing or not JSON";
-    }
-
-    private static @Nullable Throwable causedBy(Throwable ex, Class<? extends Throwable> type) {
-        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return cause;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return null;
+        return Causes.find(ex, JacksonException.class).map(BodyProblems::describe)
+                .orElse("the body is missing or not JSON");
     }
 
     private static ResponseEntity<ProblemDetail> unavailable(String title, String detail) {

@@ -15,7 +15,6 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +22,7 @@ import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditWriter;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.MessageDeserializer;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuditSinkProperties.class)
@@ -53,7 +53,7 @@ class AuditSinkConfiguration {
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         // an event that is not an AuditRecord arrives as null instead of stalling the partition
-        var values = new ErrorHandlingDeserializer<>(new JacksonJsonDeserializer<>(AuditRecord.class, false));
+        var values = new ErrorHandlingDeserializer<>(new MessageDeserializer<>(AuditRecord.class));
         var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
         consumers.addListener(new MicrometerConsumerListener<>(meters));
 

@@ -3,29 +3,20 @@ package io.scorepipe.worker.audit;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.annotation.KafkaListener;
 
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.config.Subscription;
+import io.scorepipe.config.SubscriptionListener;
 
-/** Feeds {@code predictions.audit} to the {@link AuditSink}; offsets commit only after it returns. */
-class AuditSinkListener {
+/**
+ * Feeds {@code predictions.audit} to the {@link AuditSink}; offsets commit only after it returns.
+ *
+ * @param sink stores the events
+ * @param subscription the audit topic and the sink's consumer group
+ */
+record AuditSinkListener(AuditSink sink, Subscription subscription) {
 
-    private final AuditSink sink;
-    private final Subscription subscription;
-
-    AuditSinkListener(AuditSink sink, Subscription subscription) {
-        this.sink = sink;
-        this.subscription = subscription;
-    }
-
-    public Subscription subscription() {
-        return subscription;
-    }
-
-    @KafkaListener(id = "audit-sink", topics = "#{__listener.subscription().topic()}",
-            groupId = "#{__listener.subscription().groupId()}",
-            containerFactory = "auditContainerFactory", batch = "true")
+    @SubscriptionListener(id = "audit-sink", containerFactory = "auditContainerFactory", batch = "true", properties = {})
     void onEvents(List<ConsumerRecord<String, AuditRecord>> events) {
         sink.store(events);
     }

@@ -1,38 +1,32 @@
 package io.scorepipe.worker.batch;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.lang.management.ManagementFactory;
+import java.util.UUID;
 
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.BatchRecords;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.MessagePublisher;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ServingModel;
+import io.scorepipe.worker.system.Rounds;
+import io.scorepipe.worker.system.SettledFiles;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 @EnableConfigurationProperties(BatchProperties.class)
 class BatchConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(BatchConfiguration.class);
 
     @Bean
     ModelPins modelPins(ModelRegistry registry) {
@@ -46,23 +40,32 @@ class BatchConfiguration {
     }
 
     @Bean
-    BatchRunner batchRunner(JobOperator jobOperator, JobRepository jobRepository, Job scoreFileJob, BatchRepository batches,
-            ServingModel serving, BatchProperties properties) {
-        return new BatchRunner(jobOperator, jobRepository, scoreFileJob, batches, serving, properties);
+    BatchFiles batchFiles(DataFolders folders, BatchProperties properties) {
+        return new BatchFiles(folders, properties.partitions());
     }
 
-    /** Batch events are plain JSON text, outside any transaction (the stream's producer is transactional). */
+    /** This worker's changes to batches, under a name unique to the process. */
     @Bean
-    KafkaTemplate<String, String> batchEventTemplate(KafkaProperties kafka) {
-        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new StringSerializer()));
+    BatchLifecycle batchLifecycle(BatchRecords records, BatchFiles files) {
+        return new BatchLifecycle(records, files, ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID());
     }
 
     @Bean
-    InboxWatcher inboxWatcher(DataFolders folders, BatchRepository batches, KafkaTemplate<String, String> batchEventTemplate,
-            TopicProperties topics, BatchProperties properties) {
-        return new InboxWatcher(folders, batches, batchEventTemplate, topics, properties);
+    JobRecovery jobRecovery(JobOperator jobOperator, JobRepository jobRepository, Job scoreFileJob) {
+        return new JobRecovery(jobOperator, jobRepository, scoreFileJob);
+    }
+
+    @Bean
+    BatchRunner batchRunner(JobRecovery jobRecovery, BatchRecords records, BatchLifecycle lifecycle, ServingModel serving,
+            BatchProperties properties) {
+        return new BatchRunner(jobRecovery, records, lifecycle, serving, properties);
+    }
+
+    @Bean
+    InboxWatcher inboxWatcher(DataFolders folders, BatchRecords records, BatchLifecycle lifecycle,
+            MessagePublisher publisher, TopicProperties topics, BatchProperties properties) {
+        return new InboxWatcher(folders, records, lifecycle, publisher, topics.batches(),
+                new SettledFiles(folders.inbox(), "*.csv", properties.settle()), properties.strandedAfter());
     }
 
     @Bean
@@ -74,27 +77,10 @@ class BatchConfiguration {
     @Bean
     SchedulingConfigurer batchSchedules(InboxWatcher watcher, BatchRunner runner, BatchProperties properties) {
         return registrar -> {
-            registrar.addFixedDelayTask(quietly("inbox poll", watcher::poll), properties.pollInterval());
-            registrar.addFixedDelayTask(quietly("batch heartbeat", runner::heartbeat), properties.heartbeat());
-            registrar.addFixedDelayTask(quietly("batch take-over", runner::takeOverAbandoned),
+            registrar.addFixedDelayTask(Rounds.quietly("Inbox poll", watcher::poll), properties.pollInterval());
+            registrar.addFixedDelayTask(Rounds.quietly("Batch heartbeat", runner::heartbeat), properties.heartbeat());
+            registrar.addFixedDelayTask(Rounds.quietly("Batch take-over", runner::takeOverAbandoned),
                     properties.staleAfter().dividedBy(2));
         };
-    }
-
-    /** A failed round (PostgreSQL away, say) is logged; the next round tries again. */
-    private static Runnable quietly(String what, Task task) {
-        return () -> {
-            try {
-                task.run();
-            }
-            catch (Exception ex) {
-                log.warn("{} failed; trying again at the next round: {}", what, ex.getMessage());
-            }
-        };
-    }
-
-    @FunctionalInterface
-    private interface Task {
-        void run() throws Exception;
     }
 }

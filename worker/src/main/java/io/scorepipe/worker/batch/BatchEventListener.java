@@ -1,51 +1,28 @@
 package io.scorepipe.worker.batch;
 
-import java.util.UUID;
-
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.annotation.KafkaListener;
 
-import io.scorepipe.batch.BatchEvent;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 import io.scorepipe.config.Subscription;
+import io.scorepipe.config.SubscriptionListener;
+import io.scorepipe.messages.BatchEvent;
+import io.scorepipe.messages.Messages;
 
 /**
- * Hands announced batches to the {@link BatchRunner}, which claims them in the database: the
- * claim, not the delivery, decides who runs a batch, so a redelivered event is harmless. An
- * unreadable event is logged and skipped (the batch is picked up as abandoned later).
+ * Hands announced batches ({@link BatchEvent}) to the {@link BatchRunner}, which claims them in the
+ * database: the claim, not the delivery, decides who runs a batch, so a redelivered event is
+ * harmless. An unreadable event is logged and skipped (the batch is picked up as abandoned later).
+ *
+ * @param runner runs the batches this worker wins
+ * @param subscription the batch events' topic and this app's consumer group
  */
-class BatchEventListener {
+record BatchEventListener(BatchRunner runner, Subscription subscription) {
 
     private static final Logger log = LoggerFactory.getLogger(BatchEventListener.class);
 
-    private final BatchRunner runner;
-    private final JsonMapper json = JsonMapper.builder().build();
-    private final Subscription subscription;
-
-    BatchEventListener(BatchRunner runner, Subscription subscription) {
-        this.runner = runner;
-        this.subscription = subscription;
-    }
-
-    public Subscription subscription() {
-        return subscription;
-    }
-
-    @KafkaListener(id = "batch-events", topics = "#{__listener.subscription().topic()}",
-            groupId = "#{__listener.subscription().groupId()}",
-            properties = {"key.deserializer=org.apache.kafka.common.serialization.StringDeserializer",
-                    "value.deserializer=org.apache.kafka.common.serialization.StringDeserializer"})
-    void onBatch(String event) {
-        UUID batchId;
-        try {
-            batchId = json.readValue(event, BatchEvent.class).batchId();
-        }
-        catch (JacksonException | NullPointerException ex) {
-            log.error("Unreadable batch event skipped: {}", event);
-            return;
-        }
-        runner.runQueued(batchId);
+    @SubscriptionListener(id = "batch-events")
+    void onBatch(ConsumerRecord<String, byte[]> record) {
+        Messages.readOrSkip(record, BatchEvent.class, log).ifPresent(event -> runner.runQueued(event.batchId()));
     }
 }

@@ -2,9 +2,17 @@ package io.scorepipe.worker.batch;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 /**
  * Bulk CSV scoring ({@code scorepipe.batch.*}).
@@ -24,23 +32,31 @@ import org.springframework.util.unit.DataSize;
  * @param maxRowsPerSecond the most CSV rows this worker scores per second, over all its files;
  *     zero (the default) for no limit. Set it where bulk scoring shares cores, PostgreSQL or Kafka
  *     with real-time scoring, so that a large file cannot take their time from {@code /predict}
+ * @param strandedAfter a file claimed into {@code processing/} and not recorded within this (the
+ *     database went away in between, or the worker died) is recorded by the next look at the inbox
+ * @param maxAttempts runs a batch gets: after an unexpected error (not a database outage, not a
+ *     bad file) it is queued again for any worker until this many runs, then failed with the reason
  */
+@Validated
 @ConfigurationProperties("scorepipe.batch")
-public record BatchProperties(@DefaultValue("1s") Duration pollInterval, @DefaultValue("1s") Duration settle,
-        @DefaultValue("2000") int chunkSize, @DefaultValue("2") int partitions,
-        @DefaultValue("1.0") double skipLimitPercent, @DefaultValue("30s") Duration staleAfter,
-        @DefaultValue("5s") Duration heartbeat, @DefaultValue("2") int concurrentJobs,
-        @DefaultValue("scorepipe-batch") String groupId, @DefaultValue("64KB") DataSize maxLineLength,
-        @DefaultValue("0") int maxRowsPerSecond) {
+public record BatchProperties(@DefaultValue("1s") @DurationMin(millis = 1) Duration pollInterval,
+        @DefaultValue("1s") @DurationMin(millis = 0) Duration settle,
+        @DefaultValue("2000") @Positive int chunkSize, @DefaultValue("2") @Positive int partitions,
+        @DefaultValue("1.0") @DecimalMin("0") @DecimalMax("100") double skipLimitPercent,
+        @DefaultValue("30s") @DurationMin(millis = 1) Duration staleAfter,
+        @DefaultValue("5s") @DurationMin(millis = 1) Duration heartbeat, @DefaultValue("2") @Positive int concurrentJobs,
+        @DefaultValue("scorepipe-batch") @NotBlank String groupId, @DefaultValue("64KB") DataSize maxLineLength,
+        @DefaultValue("0") @PositiveOrZero int maxRowsPerSecond,
+        @DefaultValue("1m") @DurationMin(millis = 1) Duration strandedAfter, @DefaultValue("3") @Positive int maxAttempts) {
 
     public BatchProperties {
+        if (heartbeat.compareTo(staleAfter) >= 0) {
+            throw new IllegalArgumentException("scorepipe.batch.heartbeat (" + heartbeat + ") must be shorter than "
+                    + "scorepipe.batch.stale-after (" + staleAfter + "), or every running batch looks abandoned");
+        }
         if (maxLineLength.toBytes() < 1 || maxLineLength.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("scorepipe.batch.max-line-length must be between 1B and 2GB, got "
                     + maxLineLength);
-        }
-        if (maxRowsPerSecond < 0) {
-            throw new IllegalArgumentException("scorepipe.batch.max-rows-per-second must be 0 (no limit) or more, got "
-                    + maxRowsPerSecond);
         }
     }
 

@@ -1,38 +1,36 @@
 package io.scorepipe.worker.batch;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.StepExecution;
-import org.springframework.dao.OptimisticLockingFailureException;
 
 import io.scorepipe.batch.Batch;
-import io.scorepipe.batch.BatchRepository;
+import io.scorepipe.batch.BatchRecords;
 import io.scorepipe.registry.ServingModel;
+import io.scorepipe.system.Causes;
 
 /**
  * Runs {@code scoreFile} for the batches this worker owns: a queued batch it claimed, or an
  * abandoned one it took over (its worker died mid-file). A taken-over job resumes from its last
  * committed chunk with the model version it started with. Jobs run on a small pool of their own,
  * never on a Kafka listener thread.
+ *
+ * <p>While PostgreSQL is unreachable a job cannot commit or record its own state: it is resumed
+ * once the database answers, the file is not at fault. Any other unexpected error of a run queues
+ * the batch again for any worker, up to {@code scorepipe.batch.max-attempts} runs, then fails it
+ * with the reason. A run that finds another worker running the batch leaves it to that one.
  */
 class BatchRunner implements AutoCloseable {
 
@@ -40,25 +38,21 @@ class BatchRunner implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(15);
 
-    private final JobOperator jobs;
-    private final JobRepository repository;
-    private final Job scoreFile;
-    private final BatchRepository batches;
+    private final JobRecovery jobs;
+    private final BatchRecords records;
+    private final BatchLifecycle lifecycle;
     private final ServingModel serving;
     private final BatchProperties properties;
     private final ExecutorService pool;
     /** The batches this process runs now, so that a take-over never starts a second run here. */
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private volatile Instant lastDatabaseFailure = Instant.EPOCH;
-    /** Who this worker is in the batches table: unique per process. */
-    private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
 
-    BatchRunner(JobOperator jobs, JobRepository repository, Job scoreFile, BatchRepository batches, ServingModel serving,
+    BatchRunner(JobRecovery jobs, BatchRecords records, BatchLifecycle lifecycle, ServingModel serving,
             BatchProperties properties) {
         this.jobs = jobs;
-        this.repository = repository;
-        this.scoreFile = scoreFile;
-        this.batches = batches;
+        this.records = records;
+        this.lifecycle = lifecycle;
         this.serving = serving;
         this.properties = properties;
         this.pool = Executors.newFixedThreadPool(properties.concurrentJobs(),
@@ -67,7 +61,7 @@ class BatchRunner implements AutoCloseable {
 
     /** Runs a queued batch if this worker wins it. */
     void runQueued(UUID batchId) {
-        if (batches.claimQueued(batchId, owner)) {
+        if (lifecycle.claimQueued(batchId)) {
             pool.execute(() -> run(batchId));
         }
     }
@@ -79,14 +73,7 @@ class BatchRunner implements AutoCloseable {
         if (Instant.now().isBefore(lastDatabaseFailure.plus(properties.staleAfter()))) {
             return;
         }
-        List<UUID> claimed;
-        try {
-            claimed = batches.claimAbandoned(owner, properties.staleAfter());
-        }
-        catch (RuntimeException ex) {
-            lastDatabaseFailure = Instant.now();
-            throw ex;
-        }
+        List<UUID> claimed = databaseCall(() -> records.claimAbandoned(lifecycle.owner(), properties.staleAfter()));
         for (UUID batchId : claimed) {
             if (active.contains(batchId)) {
                 continue; // running here already; it only missed its heartbeats
@@ -97,8 +84,15 @@ class BatchRunner implements AutoCloseable {
     }
 
     void heartbeat() {
+        databaseCall(() -> {
+            records.heartbeat(lifecycle.owner());
+            return null;
+        });
+    }
+
+    private <T> T databaseCall(Supplier<T> call) {
         try {
-            batches.heartbeat(owner);
+            return call.get();
         }
         catch (RuntimeException ex) {
             lastDatabaseFailure = Instant.now();
@@ -106,11 +100,6 @@ class BatchRunner implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs the batch's job to its end. While PostgreSQL is unreachable the job cannot commit a
-     * chunk or record its own state; it is then resumed from its last committed chunk once the
-     * database answers again, rather than failed: the file is not at fault.
-     */
     private void run(UUID batchId) {
         if (!active.add(batchId)) {
             return;
@@ -127,109 +116,74 @@ class BatchRunner implements AutoCloseable {
         Duration wait = FIRST_RETRY;
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                JobExecution execution = runOnce(batchId);
-                boolean outage = execution.getStatus() == BatchStatus.UNKNOWN
-                        || execution.getStatus() != BatchStatus.COMPLETED
-                                && execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::causedBy);
-                if (!outage) {
+                JobExecution execution = jobs.run(parameters(batchId));
+                if (!pausedByOutage(execution)) {
                     log.info("Batch {} finished: {}", batchId, execution.getStatus());
                     return;
                 }
                 log.warn("Batch {} paused: the database was unreachable; resuming in {}", batchId, wait);
             }
             catch (Exception ex) {
-                if (runElsewhere(ex) && !batches.isRunBy(batchId, owner)) {
+                if (JobRecovery.runsElsewhere(ex) && !records.isRunBy(batchId, lifecycle.owner())) {
                     log.info("Batch {} is run by another worker now; leaving it to that one", batchId);
                     return;
                 }
                 if (!DatabaseOutage.causedBy(ex)) {
-                    log.error("Batch {} could not run", batchId, ex);
-                    batches.failed(batchId, "the job could not run: " + ex.getMessage());
+                    giveBack(batchId, ex);
                     return;
                 }
                 log.warn("Batch {} paused: the database is unreachable ({}); resuming in {}", batchId, ex.getMessage(),
                         wait);
             }
             lastDatabaseFailure = Instant.now();
-            try {
-                Thread.sleep(wait);
-                if (!batches.isRunBy(batchId, owner)) {
-                    log.info("Batch {} was taken over by another worker during the outage; leaving it to that one",
-                            batchId);
-                    return;
-                }
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
+            if (!awaitDatabase(batchId, wait)) {
                 return;
-            }
-            catch (RuntimeException ex) {
-                log.debug("Batch {}: the database is still unreachable: {}", batchId, ex.getMessage());
             }
             wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
         }
     }
 
-    private JobExecution runOnce(UUID batchId) throws Exception {
-        Batch batch = batches.find(batchId).orElseThrow();
+    /** The job's parameters: the version the batch started with, or (on its first run) the serving one. */
+    private JobParameters parameters(UUID batchId) {
+        Batch batch = records.find(batchId).orElseThrow();
         String version = batch.modelVersion() != null ? batch.modelVersion() : serving.require().label();
-        JobParameters parameters = new JobParametersBuilder()
-                .addString(ScoreFileJobConfiguration.BATCH_ID, batchId.toString())
-                .addString(ScoreFileJobConfiguration.INPUT_FILE, String.valueOf(batch.inputPath()), false)
-                .addString(ScoreFileJobConfiguration.FILE_NAME, batch.fileName(), false)
-                .addString(ScoreFileJobConfiguration.MODEL_VERSION, version, false)
-                .toJobParameters();
-        JobExecution last = repository.getLastJobExecution(ScoreFileJobConfiguration.JOB, parameters);
-        if (last != null && last.getStatus() == BatchStatus.UNKNOWN) {
-            // the database went away under it, so it could not record how it ended
-            last = markFailed(last.getId());
-        }
-        else if (last != null && last.getStatus() != BatchStatus.COMPLETED
-                && (last.getStatus().isRunning() || last.getEndTime() == null)) {
-            // nobody runs it any more: its worker died (this worker owns the batch now); marked
-            // FAILED, it restarts from its last commit
-            last = jobs.recover(last);
-        }
-        return last == null || last.getStatus() == BatchStatus.COMPLETED ? jobs.start(scoreFile, parameters)
-                : jobs.restart(last);
+        return ScoreFileJob.parameters(batchId, String.valueOf(batch.inputPath()), batch.fileName(), version);
     }
 
-    /**
-     * Marks an execution that ended UNKNOWN, and its steps that never recorded their end, FAILED,
-     * so that it restarts from each step's last commit. JobOperator.recover refuses UNKNOWN.
-     */
-    private JobExecution markFailed(long executionId) {
-        JobExecution execution = repository.getJobExecution(executionId);
-        LocalDateTime now = LocalDateTime.now();
-        for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
-                step.setStatus(BatchStatus.FAILED);
-                step.setExitStatus(ExitStatus.FAILED);
-                if (step.getEndTime() == null) {
-                    step.setEndTime(now);
-                }
-                repository.update(step);
-            }
-        }
-        execution.setStatus(BatchStatus.FAILED);
-        execution.setExitStatus(ExitStatus.FAILED.addExitDescription("the database was unreachable"));
-        if (execution.getEndTime() == null) {
-            execution.setEndTime(now);
-        }
-        repository.update(execution);
-        return execution;
+    private static boolean pausedByOutage(JobExecution execution) {
+        return execution.getStatus() == BatchStatus.UNKNOWN || execution.getStatus() != BatchStatus.COMPLETED
+                && execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::causedBy);
     }
 
-    /** Whether {@code failure} says another worker runs this job (it took the batch over). */
-    private static boolean runElsewhere(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof OptimisticLockingFailureException
-                    || cause.getClass().getSimpleName().equals("JobExecutionAlreadyRunningException")
-                    || String.valueOf(cause.getMessage()).contains("job execution already running")) {
-                return true;
+    /** An unexpected error of this run: queued again for any worker, or failed for good after the last attempt. */
+    private void giveBack(UUID batchId, Exception ex) {
+        String reason = "the job could not run: " + Causes.rootMessage(ex);
+        BatchRecords.Requeue outcome = lifecycle.requeue(batchId, reason, properties.maxAttempts());
+        switch (outcome) {
+            case QUEUED -> log.warn("Batch {} could not run; queued again for another attempt", batchId, ex);
+            case GAVE_UP -> log.error("Batch {} could not run after {} attempts; failed: {}", batchId,
+                    properties.maxAttempts(), reason, ex);
+            case NOT_OWNER -> log.info("Batch {} could not run here, and another worker runs it now", batchId);
+        }
+    }
+
+    /** Waits out one retry interval; false when the batch is no longer this worker's (or the wait was interrupted). */
+    private boolean awaitDatabase(UUID batchId, Duration wait) {
+        try {
+            Thread.sleep(wait);
+            if (!records.isRunBy(batchId, lifecycle.owner())) {
+                log.info("Batch {} was taken over by another worker during the outage; leaving it to that one", batchId);
+                return false;
             }
         }
-        return false;
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (RuntimeException ex) {
+            log.debug("Batch {}: the database is still unreachable: {}", batchId, ex.getMessage());
+        }
+        return true;
     }
 
     @Override

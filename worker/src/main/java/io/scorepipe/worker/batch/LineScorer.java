@@ -7,6 +7,7 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.Scorer;
 import io.scorepipe.worker.system.Csv;
+import io.scorepipe.worker.system.FileLayout;
 
 /**
  * Validates and scores one line with the job's pinned model. A bad line is not an error: it

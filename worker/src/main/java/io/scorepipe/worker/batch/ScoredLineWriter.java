@@ -18,7 +18,6 @@ import org.springframework.core.io.FileSystemResource;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.audit.AuditWriter;
-import io.scorepipe.batch.BatchRepository;
 import io.scorepipe.worker.system.Csv;
 
 /**
@@ -32,20 +31,20 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
     private final FlatFileItemWriter<String> results;
     private final FlatFileItemWriter<String> rejects;
     private final AuditWriter audit;
-    private final BatchRepository batches;
+    private final BatchLifecycle lifecycle;
     private final UUID batchId;
     private final String modelVersion;
     private final long fileLines;
     private final double skipLimitPercent;
     /** Set once the file's rejected lines passed the limit; the partition stops at its next chunk. */
-    private @Nullable SkipLimitExceededException stop;
+    private @Nullable TooManyRejectsException stop;
 
-    ScoredLineWriter(Path resultsPart, Path rejectsPart, AuditWriter audit, BatchRepository batches, UUID batchId,
+    ScoredLineWriter(Path resultsPart, Path rejectsPart, AuditWriter audit, BatchLifecycle lifecycle, UUID batchId,
             String modelVersion, long fileLines, double skipLimitPercent) {
         this.results = part("results", resultsPart);
         this.rejects = part("rejects", rejectsPart);
         this.audit = audit;
-        this.batches = batches;
+        this.lifecycle = lifecycle;
         this.batchId = batchId;
         this.modelVersion = modelVersion;
         this.fileLines = fileLines;
@@ -84,9 +83,10 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
         rejects.write(new Chunk<>(rejectedLines));
         // the limit is the whole file's: the counter in the batches table adds up every partition. This
         // chunk still commits, so that its rejected lines are counted and kept; the next one stops the part.
-        long rejectedSoFar = batches.progress(batchId, scoredLines.size(), rejectedLines.size());
-        if (rejectedSoFar > SkipLimitExceededException.limit(fileLines, skipLimitPercent)) {
-            stop = new SkipLimitExceededException(rejectedSoFar, fileLines, skipLimitPercent);
+        // A worker that lost its claim to another fails here, and its chunk rolls back.
+        long rejectedSoFar = lifecycle.progress(batchId, scoredLines.size(), rejectedLines.size());
+        if (rejectedSoFar > TooManyRejectsException.limit(fileLines, skipLimitPercent)) {
+            stop = new TooManyRejectsException(rejectedSoFar, fileLines, skipLimitPercent);
         }
     }
 

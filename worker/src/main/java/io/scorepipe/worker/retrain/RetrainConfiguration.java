@@ -5,8 +5,6 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
@@ -17,7 +15,6 @@ import org.springframework.batch.infrastructure.support.transaction.Resourceless
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.support.CronTrigger;
 
@@ -26,12 +23,14 @@ import io.scorepipe.batch.DataFolders;
 import io.scorepipe.batch.LabelFiles;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.MessagePublisher;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.Promoter;
 import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.worker.batch.BatchProperties;
+import io.scorepipe.worker.system.Rounds;
 import io.scorepipe.worker.system.SettledFiles;
 
 /**
@@ -43,8 +42,6 @@ import io.scorepipe.worker.system.SettledFiles;
 @EnableConfigurationProperties(RetrainProperties.class)
 class RetrainConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(RetrainConfiguration.class);
-
     static final String JOB = "retrain";
 
     @Bean
@@ -53,15 +50,20 @@ class RetrainConfiguration {
     }
 
     @Bean
-    RetrainService retrainService(DataSource dataSource, TrainingExampleStore store, ModelRegistry registry,
+    RetrainLock retrainLock(DataSource dataSource) {
+        return new RetrainLock(dataSource);
+    }
+
+    @Bean
+    RetrainService retrainService(RetrainLock lock, TrainingExampleStore store, ModelRegistry registry,
             Promoter promoter, RetrainProperties properties, ModelProperties models, MeterRegistry meters) {
-        return new RetrainService(dataSource, store, registry, promoter, properties, models.training().toConfig(), meters);
+        return new RetrainService(lock, store, registry, promoter, properties, models.training().toConfig(), meters);
     }
 
     @Bean
     TrainingExamplesListener trainingExamplesListener(TrainingExampleStore store, ServingModel serving,
-            KafkaTemplate<String, String> batchEventTemplate, TopicProperties topics) {
-        return new TrainingExamplesListener(store, serving, batchEventTemplate,
+            MessagePublisher publisher, TopicProperties topics) {
+        return new TrainingExamplesListener(store, serving, publisher,
                 new Subscription(topics.trainingExamples(), "scorepipe-training-examples"));
     }
 
@@ -101,8 +103,8 @@ class RetrainConfiguration {
     }
 
     @Bean
-    RetrainRunSweep retrainRunSweep(DataSource dataSource, RetrainRuns runs, RetrainProperties properties) {
-        return new RetrainRunSweep(dataSource, runs, properties.requestTimeout());
+    RetrainRunSweep retrainRunSweep(RetrainLock lock, RetrainRuns runs, RetrainProperties properties) {
+        return new RetrainRunSweep(lock, runs, properties.requestTimeout());
     }
 
     @Bean
@@ -113,30 +115,16 @@ class RetrainConfiguration {
     @Bean
     LabelsWatcher labelsWatcher(DataFolders folders, TrainingExampleStore store, LabelFiles files, ServingModel serving,
             BatchProperties batch) {
-        return new LabelsWatcher(folders, store, files, serving,
-                new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()), batch.maxLineBytes());
+        return new LabelsWatcher(folders, files, serving, new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()),
+                new LabelsReader(store, batch.maxLineBytes()));
     }
 
     @Bean
     SchedulingConfigurer retrainSchedule(RetrainProperties properties, RetrainRunner runner, LabelsWatcher labels,
             BatchProperties batch, RetrainRunSweep sweep) {
         return registrar -> {
-            registrar.addFixedDelayTask(() -> {
-                try {
-                    sweep.sweep();
-                }
-                catch (Exception ex) {
-                    log.warn("Retrain run sweep failed; trying again at the next round: {}", ex.getMessage());
-                }
-            }, properties.sweepInterval());
-            registrar.addFixedDelayTask(() -> {
-                try {
-                    labels.poll();
-                }
-                catch (Exception ex) {
-                    log.warn("Labels inbox poll failed; trying again at the next round: {}", ex.getMessage());
-                }
-            }, batch.pollInterval());
+            registrar.addFixedDelayTask(Rounds.quietly("Retrain run sweep", sweep::sweep), properties.sweepInterval());
+            registrar.addFixedDelayTask(Rounds.quietly("Labels inbox poll", labels::poll), batch.pollInterval());
             if (!"-".equals(properties.cron())) {
                 registrar.addTriggerTask(() -> runner.submit(UUID.randomUUID(), "schedule"),
                         new CronTrigger(properties.cron()));

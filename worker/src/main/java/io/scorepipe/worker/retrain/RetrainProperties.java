@@ -2,8 +2,18 @@ package io.scorepipe.worker.retrain;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 /**
  * Retraining ({@code scorepipe.retrain.*}).
@@ -23,11 +33,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestTimeout a run that no worker started within this is failed with the reason
  * @param sweepInterval how often runs are checked against that bound
  */
+@Validated
 @ConfigurationProperties("scorepipe.retrain")
-public record RetrainProperties(@DefaultValue("0 0 3 * * *") String cron, @DefaultValue("20") int holdoutPercent,
-        @DefaultValue("1.0") double marginPercent, @DefaultValue("0.1") double minR2, @DefaultValue("50") int minExamples, @DefaultValue("0") int window,
-        @DefaultValue("50000") long stepsPerRun, @DefaultValue("2") int minEpochs, @DefaultValue("100") int maxEpochs,
-        @DefaultValue("10m") Duration requestTimeout, @DefaultValue("30s") Duration sweepInterval) {
+public record RetrainProperties(@DefaultValue("0 0 3 * * *") @NotBlank String cron,
+        @DefaultValue("20") @Min(1) @Max(99) int holdoutPercent,
+        @DefaultValue("1.0") @PositiveOrZero double marginPercent, @DefaultValue("0.1") @DecimalMax("1") double minR2,
+        @DefaultValue("50") @Min(2) int minExamples, @DefaultValue("0") @PositiveOrZero int window,
+        @DefaultValue("50000") @Positive long stepsPerRun, @DefaultValue("2") @Positive int minEpochs,
+        @DefaultValue("100") @Positive int maxEpochs, @DefaultValue("10m") @DurationMin(seconds = 1) Duration requestTimeout,
+        @DefaultValue("30s") @DurationMin(millis = 1) Duration sweepInterval) {
+
+    public RetrainProperties {
+        if (!"-".equals(cron) && !CronExpression.isValidExpression(cron)) {
+            throw new IllegalArgumentException("scorepipe.retrain.cron (RETRAIN_CRON) must be a Spring cron expression "
+                    + "(six fields, seconds first, such as '0 0 3 * * *') or '-' for never, got '" + cron + "'");
+        }
+        if (maxEpochs < minEpochs) {
+            throw new IllegalArgumentException("scorepipe.retrain.max-epochs (" + maxEpochs + ") must not be below "
+                    + "scorepipe.retrain.min-epochs (" + minEpochs + ")");
+        }
+    }
 
     int epochsFor(int trainingRows) {
         long epochs = (stepsPerRun + trainingRows - 1) / Math.max(1, trainingRows);

@@ -1,20 +1,13 @@
 package io.scorepipe.worker.retrain;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.registry.ModelRegistry;
@@ -40,12 +33,10 @@ import io.scorepipe.scoring.TrainingConfig;
 class RetrainService {
 
     private static final Logger log = LoggerFactory.getLogger(RetrainService.class);
-    /** Advisory lock key of a retrain run ("retrain!"). */
-    static final long LOCK_KEY = 0x7265747261696e21L;
     /** The provenance entry with the id of the newest labelled example a version was trained on. */
     static final String EXAMPLES_THROUGH = ModelRegistry.EXAMPLES_THROUGH;
 
-    private final DataSource dataSource;
+    private final RetrainLock lock;
     private final TrainingExampleStore examples;
     private final ModelRegistry registry;
     private final Promoter promoter;
@@ -53,9 +44,9 @@ class RetrainService {
     private final TrainingConfig training;
     private final MeterRegistry meters;
 
-    RetrainService(DataSource dataSource, TrainingExampleStore examples, ModelRegistry registry, Promoter promoter,
+    RetrainService(RetrainLock lock, TrainingExampleStore examples, ModelRegistry registry, Promoter promoter,
             RetrainProperties properties, TrainingConfig training, MeterRegistry meters) {
-        this.dataSource = dataSource;
+        this.lock = lock;
         this.examples = examples;
         this.registry = registry;
         this.promoter = promoter;
@@ -66,36 +57,15 @@ class RetrainService {
 
     /** Runs a retrain, or returns empty when another one is running right now. */
     Optional<RetrainOutcome> retrain(String trigger) {
-        // A session-level lock on a connection of its own: the run's registry changes must commit
-        // (and be announced) as they happen, not wait for a transaction around the whole run.
-        try (Connection lock = dataSource.getConnection()) {
-            if (!advisory(lock, "SELECT pg_try_advisory_lock(?)")) {
-                log.info("Retrain ({}) not started: another retrain is running", trigger);
-                return Optional.empty();
-            }
-            try {
-                RetrainOutcome outcome = run(trigger);
-                meters.counter("scorepipe.retrain.runs", "outcome",
-                        outcome.promoted() ? "promoted" : outcome.trained() ? "not promoted" : "skipped").increment();
-                log.info("Retrain ({}): {}", trigger, outcome);
-                return Optional.of(outcome);
-            }
-            finally {
-                advisory(lock, "SELECT pg_advisory_unlock(?)");
-            }
+        Optional<RetrainOutcome> outcome = lock.whileHeld(() -> run(trigger));
+        if (outcome.isEmpty()) {
+            log.info("Retrain ({}) not started: another retrain is running", trigger);
+            return outcome;
         }
-        catch (SQLException ex) {
-            throw new CannotGetJdbcConnectionException("retrain could not take its lock: " + ex.getMessage(), ex);
-        }
-    }
-
-    private static boolean advisory(Connection connection, String sql) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, LOCK_KEY);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() && result.getBoolean(1);
-            }
-        }
+        meters.counter("scorepipe.retrain.runs", "outcome",
+                outcome.get().promoted() ? "promoted" : outcome.get().trained() ? "not promoted" : "skipped").increment();
+        log.info("Retrain ({}): {}", trigger, outcome.get());
+        return outcome;
     }
 
     private RetrainOutcome run(String trigger) {

@@ -7,6 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
+import io.scorepipe.messages.DeadLetter;
+
 /**
  * Makes the dead letter for a request that cannot be scored: its key and value, with the reason
  * and where it came from in headers. A request near the size limit does not fit once those headers
@@ -15,9 +17,6 @@ import org.apache.kafka.common.header.Header;
  * record stays at its source offset. Stateless and thread-safe.
  */
 final class DeadLetters {
-
-    /** Present when the letter holds only the beginning of the value: its full length in bytes. */
-    static final String VALUE_CUT = "scorepipe.dlt.value-cut-from";
 
     /** Room for the record batch's and each record's own framing, which the producer counts too. */
     private static final int FRAMING = 1024;
@@ -35,11 +34,9 @@ final class DeadLetters {
     }
 
     ProducerRecord<String, byte[]> of(ConsumerRecord<String, byte[]> request, String reason) {
+        DeadLetter said = new DeadLetter(reason, request.topic(), request.partition(), request.offset(), null);
         var letter = new ProducerRecord<String, byte[]>(topic, request.key(), request.value());
-        letter.headers().add(StreamScorer.REASON, utf8(reason));
-        letter.headers().add(StreamScorer.SOURCE_TOPIC, utf8(request.topic()));
-        letter.headers().add(StreamScorer.SOURCE_PARTITION, utf8(Integer.toString(request.partition())));
-        letter.headers().add(StreamScorer.SOURCE_OFFSET, utf8(Long.toString(request.offset())));
+        said.writeTo(letter.headers());
         byte[] value = request.value();
         if (value == null) {
             return letter;
@@ -49,8 +46,7 @@ final class DeadLetters {
             return letter;
         }
         var cut = new ProducerRecord<>(topic, request.key(), Arrays.copyOf(value, (int) Math.max(0, room - 64)));
-        letter.headers().forEach(header -> cut.headers().add(header));
-        cut.headers().add(VALUE_CUT, utf8(Integer.toString(value.length)));
+        said.cutFrom(value.length).writeTo(cut.headers());
         return cut;
     }
 

@@ -2,8 +2,13 @@ package io.scorepipe.worker.stream;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
 
 /**
  * Stream scoring ({@code scorepipe.stream.*}).
@@ -23,11 +28,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     records per fetch into a few larger transactions, at a fraction of the broker's and
  *     PostgreSQL's cost. Zero answers every fetch at once.
  */
+@Validated
 @ConfigurationProperties("scorepipe.stream")
-public record StreamProperties(@DefaultValue("scorepipe-stream") String groupId, @DefaultValue("2") int concurrency,
-        @DefaultValue("1000") int maxBatch, @DefaultValue("10s") Duration transactionTimeout,
-        @DefaultValue("10s") Duration sessionTimeout, @DefaultValue("500ms") Duration retryInitial,
-        @DefaultValue("10s") Duration retryMax, @DefaultValue("100ms") Duration fetchWait) {
+public record StreamProperties(@DefaultValue("scorepipe-stream") @NotBlank String groupId,
+        @DefaultValue("2") @Positive int concurrency, @DefaultValue("1000") @Positive int maxBatch,
+        @DefaultValue("10s") @DurationMin(seconds = 1) Duration transactionTimeout,
+        @DefaultValue("10s") @DurationMin(seconds = 1) Duration sessionTimeout,
+        @DefaultValue("500ms") @DurationMin(millis = 1) Duration retryInitial,
+        @DefaultValue("10s") @DurationMin(millis = 1) Duration retryMax, @DefaultValue("100ms") Duration fetchWait) {
 
     /** Bytes a fetch gathers before the broker answers it without waiting out {@link #fetchWait()}. */
     static final int FETCH_MIN_BYTES = 64 * 1024;

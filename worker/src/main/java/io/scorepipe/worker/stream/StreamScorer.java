@@ -7,9 +7,6 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jspecify.annotations.Nullable;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,11 +15,12 @@ import io.scorepipe.audit.AuditSource;
 import io.scorepipe.audit.AuditWriter;
 import io.scorepipe.audit.RequestIds;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.Messages;
+import io.scorepipe.messages.ScoringRequest;
+import io.scorepipe.messages.ScoringResult;
+import io.scorepipe.messages.UnreadableMessageException;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.InvalidInputException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.json.JsonReadFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Scores a batch of raw requests with one model version: good requests become results and audit
@@ -33,16 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class StreamScorer {
 
-    static final String REASON = "scorepipe.dlt.reason";
-    static final String SOURCE_TOPIC = "scorepipe.dlt.source-topic";
-    static final String SOURCE_PARTITION = "scorepipe.dlt.source-partition";
-    static final String SOURCE_OFFSET = "scorepipe.dlt.source-offset";
-
     private final ServingModel serving;
     private final AuditWriter audit;
     private final TopicProperties topics;
     private final DeadLetters deadLetters;
-    private final JsonMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private final Counter scored;
     private final Counter deadLettered;
 
@@ -72,7 +64,7 @@ class StreamScorer {
         for (ConsumerRecord<String, byte[]> request : requests) {
             long started = System.nanoTime();
             try {
-                StreamRequest parsed = parse(request);
+                ScoringRequest parsed = parse(request);
                 double[] features = model.scorer().schema().read(parsed.features());
                 double prediction = model.scorer().scoreFinite(features);
                 String sourceRef = request.topic() + ":" + request.partition() + ":" + request.offset();
@@ -81,7 +73,7 @@ class StreamScorer {
                 audited.add(new AuditRecord(predictionId, AuditSource.STREAM, sourceRef, requestId, model.label(), features,
                         prediction, false, (System.nanoTime() - started) / 1000, Instant.now()));
                 out.add(new ProducerRecord<>(topics.results(), requestId,
-                        json.writeValueAsBytes(new StreamResult(requestId, prediction, model.label(), predictionId))));
+                        Messages.write(new ScoringResult(requestId, prediction, model.label(), predictionId))));
             }
             catch (InvalidInputException | BadRequestException ex) {
                 out.add(deadLetters.of(request, ex.getMessage()));
@@ -93,25 +85,16 @@ class StreamScorer {
         return out;
     }
 
-    private StreamRequest parse(ConsumerRecord<String, byte[]> request) {
-        if (request.value() == null || request.value().length == 0) {
-            throw new BadRequestException("the record has no value; expected a JSON object with request_id and features");
-        }
-        StreamRequest parsed;
+    private static ScoringRequest parse(ConsumerRecord<String, byte[]> request) {
         try {
-            parsed = json.readValue(request.value(), StreamRequest.class);
+            return Messages.read(request.value(), ScoringRequest.class, ScoringRequest.FORM);
         }
-        catch (JacksonException ex) {
-            throw new BadRequestException("the value is not a JSON object of the form {\"request_id\": \"...\", "
-                    + "\"features\": [...]}: " + ex.getOriginalMessage());
+        catch (UnreadableMessageException ex) {
+            throw new BadRequestException(ex.getMessage());
         }
-        if (parsed == null) {
-            throw new BadRequestException("the value is JSON null; expected an object with request_id and features");
-        }
-        return parsed;
     }
 
-    private static String requestId(StreamRequest parsed, ConsumerRecord<String, byte[]> request) {
+    private static String requestId(ScoringRequest parsed, ConsumerRecord<String, byte[]> request) {
         String id = parsed.requestId() != null ? parsed.requestId() : request.key();
         if (id == null || id.isBlank()) {
             throw new BadRequestException("request_id is missing (and the record has no key to use instead)");
@@ -125,27 +108,5 @@ class StreamScorer {
         BadRequestException(String message) {
             super(message);
         }
-    }
-
-    /**
-     * A request on {@code scoring.requests}.
-     *
-     * @param requestId the caller's id; the record key is used when absent
-     * @param features an array in the model's feature order, or an object keyed by name
-     */
-    record StreamRequest(@JsonProperty("request_id") @Nullable String requestId,
-            @JsonProperty("features") @Nullable Object features) {
-    }
-
-    /**
-     * A result on {@code scoring.results}, keyed by request id.
-     *
-     * @param requestId the request's id
-     * @param prediction the predicted value
-     * @param modelVersion the version that scored it
-     * @param predictionId its id in the audit trail
-     */
-    record StreamResult(@JsonProperty("request_id") String requestId, @JsonProperty("prediction") double prediction,
-            @JsonProperty("model_version") String modelVersion, @JsonProperty("prediction_id") UUID predictionId) {
     }
 }

@@ -1,10 +1,12 @@
 package io.scorepipe.worker.system;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,26 @@ public final class SettledFiles {
     }
 
     private record Seen(long size, long modified, long since) {
+    }
+
+    /**
+     * Claims a settled file: moves it to {@code target} atomically. With several workers on one
+     * folder, one move succeeds and the others find the file gone.
+     *
+     * @return false when another worker claimed it first
+     * @throws IOException also when the two folders are not on one file system (no atomic claims there)
+     */
+    public static boolean claim(Path file, Path target) throws IOException {
+        try {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        }
+        catch (NoSuchFileException ex) {
+            return false;
+        }
+        catch (AtomicMoveNotSupportedException ex) {
+            throw new IOException("the inbox and processing/ must be on one file system for atomic claims", ex);
+        }
     }
 
     /** One look at the folder: the files that have settled since earlier looks. */

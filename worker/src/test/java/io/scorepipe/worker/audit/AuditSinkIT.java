@@ -57,7 +57,7 @@ class AuditSinkIT {
         properties.put("spring.datasource.url",
                 directUrl.replace(target.getHost() + ":" + target.getPort(), "127.0.0.1:" + postgres.port()));
         properties.put("spring.datasource.hikari.connection-timeout", "1000");
-        properties.put("scorepipe.audit.retry-max", "1s");
+        properties.put("scorepipe.audit-sink.retry-max", "1s");
         properties.forEach((key, value) -> registry.add(key, () -> value));
     }
 

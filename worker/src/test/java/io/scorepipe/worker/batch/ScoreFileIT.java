@@ -27,8 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.batch.Batch;
-import io.scorepipe.batch.BatchRepository;
-import io.scorepipe.batch.BatchStatus;
+import io.scorepipe.batch.BatchRecords;
+import io.scorepipe.batch.BatchState;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.scoring.BundledSample;
@@ -55,6 +55,7 @@ class ScoreFileIT {
         // for their blocks of 100 however fast the machine: the sample's 442 rows take at least 0.24 s
         properties.put("scorepipe.batch.max-rows-per-second", "1000");
         properties.put("scorepipe.batch.group-id", TestServices.uniqueName("batch"));
+        properties.put("scorepipe.batch.stranded-after", "1s");
         properties.forEach((key, value) -> registry.add(key, () -> value));
     }
 
@@ -62,7 +63,10 @@ class ScoreFileIT {
     DataFolders folders;
 
     @Autowired
-    BatchRepository batches;
+    BatchFiles files;
+
+    @Autowired
+    BatchRecords batches;
 
     @Autowired
     ServingModel serving;
@@ -95,7 +99,7 @@ class ScoreFileIT {
         Batch batch = dropAndAwait("sample-" + UUID.randomUUID() + ".csv", lines);
 
         // then
-        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchState.COMPLETED);
         List<String> results = Files.readAllLines(Path.of(batch.resultsPath()));
         assertThat(results.getFirst()).isEqualTo(lines.getFirst() + ",prediction,model_version");
         assertThat(results).hasSize(443);
@@ -124,7 +128,7 @@ class ScoreFileIT {
 
         Batch batch = dropAndAwait("mixed-" + UUID.randomUUID() + ".csv", lines);
 
-        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchState.COMPLETED);
         assertThat(Files.readAllLines(Path.of(batch.resultsPath()))).hasSize(1 + 397);
         List<String> rejects = Files.readAllLines(Path.of(batch.rejectsPath()));
         assertThat(rejects).hasSize(4);
@@ -144,7 +148,7 @@ class ScoreFileIT {
 
         Batch batch = dropAndAwait("garbage-" + UUID.randomUUID() + ".csv", lines);
 
-        assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
+        assertThat(batch.status()).isEqualTo(BatchState.FAILED);
         assertThat(batch.error()).contains("over the skip limit of 1.0%");
         assertLeftProcessing(batch);
         // the error's figures are the batch's counters, and the rejected lines so far are kept with their reasons
@@ -166,7 +170,7 @@ class ScoreFileIT {
 
         Batch batch = dropAndAwait("header-" + UUID.randomUUID() + ".csv", lines);
 
-        assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
+        assertThat(batch.status()).isEqualTo(BatchState.FAILED);
         assertThat(batch.error()).contains("lacks the model's feature [bmi]");
         assertThat(auditRows(batch)).isZero();
         assertLeftProcessing(batch);
@@ -180,7 +184,7 @@ class ScoreFileIT {
 
         Batch batch = dropAndAwait("long-line-" + UUID.randomUUID() + ".csv", lines);
 
-        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchState.COMPLETED);
         assertThat(batch.rowsScored()).isEqualTo(299);
         assertThat(Files.readAllLines(Path.of(batch.resultsPath()))).hasSize(1 + 299);
         List<String> rejects = Files.readAllLines(Path.of(batch.rejectsPath()));
@@ -193,7 +197,7 @@ class ScoreFileIT {
     void aFileThatIsOneHugeLineFailsSayingSo() throws Exception {
         Batch batch = dropAndAwait("one-line-" + UUID.randomUUID() + ".csv", List.of("age,sex," + "x".repeat(10 * 1024 * 1024)));
 
-        assertThat(batch.status()).isEqualTo(BatchStatus.FAILED);
+        assertThat(batch.status()).isEqualTo(BatchState.FAILED);
         assertThat(batch.error()).isEqualTo("the header line is longer than 65536 bytes (10485768 bytes; the limit is "
                 + "scorepipe.batch.max-line-length); expected a header line naming the model's features");
     }
@@ -202,7 +206,7 @@ class ScoreFileIT {
     void aHeaderOnlyFileCompletesWithNoRows() throws Exception {
         Batch batch = dropAndAwait("header-only-" + UUID.randomUUID() + ".csv", sampleLines(0));
 
-        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchState.COMPLETED);
         assertThat(batch.rowsTotal()).isZero();
         assertThat(Files.readAllLines(Path.of(batch.resultsPath()))).containsExactly(
                 sampleLines(0).getFirst() + ",prediction,model_version");
@@ -216,12 +220,28 @@ class ScoreFileIT {
 
         Batch second = dropAndAwait(name, lines);
 
-        assertThat(first.status()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(second.status()).isEqualTo(BatchStatus.DUPLICATE);
+        assertThat(first.status()).isEqualTo(BatchState.COMPLETED);
+        assertThat(second.status()).isEqualTo(BatchState.DUPLICATE);
         assertThat(second.duplicateOf()).isEqualTo(first.id());
         assertThat(second.resultsPath()).isEqualTo(first.resultsPath());
         assertThat(jdbc.sql("SELECT count(*) FROM prediction_audit WHERE source_ref LIKE ?")
                 .param(second.id() + ":%").query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void aFileClaimedIntoProcessingButNeverRecordedIsRecordedAndScored() throws Exception {
+        // given a file a worker moved into processing/ and then died (or lost the database) before recording it
+        UUID batchId = UUID.randomUUID();
+        Path stranded = folders.processing().resolve(DataFolders.uploadedName(batchId, "stranded.csv"));
+        Files.write(stranded, SampleCsv.lines("stranded-" + batchId, 20), StandardCharsets.UTF_8);
+
+        // then a later look at the inbox finds it, and it is scored like any other file
+        Batch batch = await().atMost(Duration.ofSeconds(60)).until(() -> batches.find(batchId),
+                found -> found.isPresent() && found.get().finishedAt() != null).orElseThrow();
+        assertThat(batch.status()).as(String.valueOf(batch.error())).isEqualTo(BatchState.COMPLETED);
+        assertThat(batch.fileName()).isEqualTo("stranded.csv");
+        assertThat(Files.readAllLines(Path.of(batch.resultsPath()))).hasSize(21);
+        assertThat(stranded).doesNotExist();
     }
 
     private Batch dropAndAwait(String name, List<String> lines) throws IOException {
@@ -242,7 +262,7 @@ class ScoreFileIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(folders.processing().resolve(input)).doesNotExist();
             assertThat(folders.archive().resolve(input)).exists();
-            assertThat(ScoreFileJobConfiguration.partsFolder(folders, batch.id().toString())).doesNotExist();
+            assertThat(files.parts(batch.id())).doesNotExist();
             assertThat(batches.find(batch.id()).orElseThrow().inputPath())
                     .isEqualTo(folders.archive().resolve(input).toString());
         });

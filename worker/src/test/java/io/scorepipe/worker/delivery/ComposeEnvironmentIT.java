@@ -199,7 +199,7 @@ class ComposeEnvironmentIT {
                 "model-updates", "retrain-requests")) {
             properties.put("scorepipe.topics." + topic, "test." + topic + suffix);
         }
-        properties.put("scorepipe.audit.group-id", "test-audit" + suffix);
+        properties.put("scorepipe.audit-sink.group-id", "test-audit" + suffix);
         properties.put("scorepipe.stream.group-id", "test-stream" + suffix);
         properties.put("scorepipe.batch.group-id", "test-batch" + suffix);
         properties.put("scorepipe.redis.key-prefix", "test-e2e" + suffix);

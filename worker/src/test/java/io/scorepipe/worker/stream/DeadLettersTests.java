@@ -8,6 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
+import io.scorepipe.messages.DeadLetter;
+
 class DeadLettersTests {
 
     private final DeadLetters letters = new DeadLetters("requests.DLT", 1_048_576);
@@ -21,11 +23,11 @@ class DeadLettersTests {
         assertThat(letter.topic()).isEqualTo("requests.DLT");
         assertThat(letter.key()).isEqualTo("key-1");
         assertThat(letter.value()).isEqualTo(request.value());
-        assertThat(header(letter, StreamScorer.REASON)).isEqualTo("the value is not a JSON object");
-        assertThat(header(letter, StreamScorer.SOURCE_TOPIC)).isEqualTo("requests");
-        assertThat(header(letter, StreamScorer.SOURCE_PARTITION)).isEqualTo("3");
-        assertThat(header(letter, StreamScorer.SOURCE_OFFSET)).isEqualTo("42");
-        assertThat(letter.headers().lastHeader(DeadLetters.VALUE_CUT)).isNull();
+        assertThat(header(letter, DeadLetter.REASON)).isEqualTo("the value is not a JSON object");
+        assertThat(header(letter, DeadLetter.SOURCE_TOPIC)).isEqualTo("requests");
+        assertThat(header(letter, DeadLetter.SOURCE_PARTITION)).isEqualTo("3");
+        assertThat(header(letter, DeadLetter.SOURCE_OFFSET)).isEqualTo("42");
+        assertThat(letter.headers().lastHeader(DeadLetter.VALUE_CUT_FROM)).isNull();
     }
 
     @Test
@@ -37,9 +39,9 @@ class DeadLettersTests {
         ProducerRecord<String, byte[]> letter = letters.of(request, "x".repeat(300));
 
         assertThat(letter.value().length).isLessThan(1_048_576 - 1024 - 300).isGreaterThan(1_040_000);
-        assertThat(header(letter, DeadLetters.VALUE_CUT)).isEqualTo("1048300");
-        assertThat(header(letter, StreamScorer.REASON)).isEqualTo("x".repeat(300));
-        assertThat(header(letter, StreamScorer.SOURCE_OFFSET)).isEqualTo("7");
+        assertThat(header(letter, DeadLetter.VALUE_CUT_FROM)).isEqualTo("1048300");
+        assertThat(header(letter, DeadLetter.REASON)).isEqualTo("x".repeat(300));
+        assertThat(header(letter, DeadLetter.SOURCE_OFFSET)).isEqualTo("7");
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.DeadLetter;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.testing.Fuzz;
 import io.scorepipe.testing.TestServices;
@@ -154,7 +155,7 @@ class StreamFuzzIT {
         }
         assertThat(resultsPerId.values()).as("results per request").containsOnly(1);
         Map<String, List<ConsumerRecord<String, byte[]>>> lettersByOffset = letters.stream().collect(Collectors.groupingBy(
-                letter -> header(letter, StreamScorer.SOURCE_PARTITION) + ":" + header(letter, StreamScorer.SOURCE_OFFSET)));
+                letter -> header(letter, DeadLetter.SOURCE_PARTITION) + ":" + header(letter, DeadLetter.SOURCE_OFFSET)));
         for (Map.Entry<String, Sent> record : byOffset.entrySet()) {
             Sent sent = record.getValue();
             String[] partitionOffset = record.getKey().split(":");
@@ -162,7 +163,7 @@ class StreamFuzzIT {
                     topics.requests() + ":" + partitionOffset[0] + ":" + partitionOffset[1]);
             JsonNode result = resultByOffset.get(predictionId.toString());
             List<ConsumerRecord<String, byte[]>> letter = lettersByOffset.getOrDefault(record.getKey(), List.of());
-            String reason = letter.isEmpty() ? null : header(letter.getFirst(), StreamScorer.REASON);
+            String reason = letter.isEmpty() ? null : header(letter.getFirst(), DeadLetter.REASON);
             String context = sent.what() + " at " + record.getKey() + " (seed " + fuzz.seed() + "): "
                     + (sent.value() == null ? "" : Fuzz.shown(sent.value()));
             if (sent.features() != null) {
@@ -184,7 +185,7 @@ class StreamFuzzIT {
                         assertThat(letter).as("one dead letter: %s", context).hasSize(1);
                         assertThat(reason).as(context).hasSizeGreaterThan(15);
                         // too large to forward with its headers: cut, and saying so
-                        assertThat(header(letter.getFirst(), DeadLetters.VALUE_CUT)).as(context)
+                        assertThat(header(letter.getFirst(), DeadLetter.VALUE_CUT_FROM)).as(context)
                                 .isEqualTo(sent.value() != null && sent.value().length == AT_THE_LIMIT
                                         ? String.valueOf(AT_THE_LIMIT) : null);
                     }

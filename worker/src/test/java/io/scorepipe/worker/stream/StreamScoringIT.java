@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.messages.DeadLetter;
 import io.scorepipe.registry.ServingModel;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.KafkaProbe;
@@ -119,7 +120,7 @@ class StreamScoringIT {
                 read -> read.stream().filter(r -> r.key() != null && r.key().startsWith(prefix)).count() >= poisonCount,
                 Duration.ofSeconds(60));
         Map<String, String> reasons = letters.stream().filter(r -> r.key() != null && r.key().startsWith(prefix))
-                .collect(Collectors.toMap(ConsumerRecord::key, r -> header(r, StreamScorer.REASON), (a, b) -> a));
+                .collect(Collectors.toMap(ConsumerRecord::key, r -> header(r, DeadLetter.REASON), (a, b) -> a));
         assertThat(reasons).hasSize(poisonCount);
         assertThat(reasonFor(reasons, prefix + "p-text")).contains("not a JSON object");
         assertThat(reasonFor(reasons, prefix + "p-count")).isEqualTo("expected 10 features (age, sex, bmi, bp, s1, s2, s3, s4, s5, s6), got 3");
@@ -131,8 +132,8 @@ class StreamScoringIT {
         assertThat(reasonFor(reasons, prefix + "p-bytes")).contains("not a JSON object");
         ConsumerRecord<String, byte[]> letter = letters.stream().filter(r -> r.key() != null
                 && r.key().startsWith(prefix + "p-count")).findFirst().orElseThrow();
-        assertThat(header(letter, StreamScorer.SOURCE_TOPIC)).isEqualTo(topics.requests());
-        assertThat(Long.parseLong(header(letter, StreamScorer.SOURCE_OFFSET))).isNotNegative();
+        assertThat(header(letter, DeadLetter.SOURCE_TOPIC)).isEqualTo(topics.requests());
+        assertThat(Long.parseLong(header(letter, DeadLetter.SOURCE_OFFSET))).isNotNegative();
         assertThat(auditRows(prefix)).isEqualTo(good);
     }
 

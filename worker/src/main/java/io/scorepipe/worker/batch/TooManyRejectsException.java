@@ -6,9 +6,9 @@ package io.scorepipe.worker.batch;
  * hold every line rejected so far; the batch's error is then written from those counters
  * ({@link BatchOutcomeListener}).
  */
-class SkipLimitExceededException extends RuntimeException {
+class TooManyRejectsException extends RuntimeException {
 
-    SkipLimitExceededException(long rejected, long lines, double percent) {
+    TooManyRejectsException(long rejected, long lines, double percent) {
         super(rejected + " of the file's " + lines + " lines were rejected, over the skip limit of " + percent + "%");
     }
 

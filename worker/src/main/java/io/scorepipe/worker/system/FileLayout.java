@@ -1,28 +1,27 @@
-package io.scorepipe.worker.batch;
+package io.scorepipe.worker.system;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import io.scorepipe.scoring.FeatureSchema;
-import io.scorepipe.worker.system.Csv;
 
 /**
  * How a CSV header maps to a model: the column of each feature, in schema order. Extra columns
- * (ids, for example) are allowed and pass through to the results.
+ * (ids, for example) are allowed and pass through to the results. Scored files and labels files
+ * alike.
  *
  * @param columns the header's column names
  * @param featureColumns for each schema feature, its column index
  */
-record FileLayout(List<String> columns, int[] featureColumns) {
+public record FileLayout(List<String> columns, int[] featureColumns) {
 
     private static final int MAX_SHOWN = 20;
 
     /**
      * @throws IllegalArgumentException when the header lacks features or names a column twice
      */
-    static FileLayout of(String header, FeatureSchema schema) {
-        String text = header.startsWith("\uFEFF") ? header.substring(1) : header;
-        List<String> columns = Csv.split(text).stream().map(String::strip).toList();
+    public static FileLayout of(FileHeader header, FeatureSchema schema) {
+        List<String> columns = header.columns();
         List<String> missing = new ArrayList<>();
         int[] featureColumns = new int[schema.size()];
         for (int i = 0; i < schema.size(); i++) {

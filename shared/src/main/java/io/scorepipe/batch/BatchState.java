@@ -3,7 +3,7 @@ package io.scorepipe.batch;
 import java.util.Locale;
 
 /** Where a batch stands. */
-public enum BatchStatus {
+public enum BatchState {
     /** Stored in the inbox by the api; not claimed yet. */
     UPLOADED,
     /** Claimed and announced; waiting for a worker. */
@@ -21,7 +21,7 @@ public enum BatchStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static BatchStatus fromDb(String value) {
+    public static BatchState fromDb(String value) {
         return valueOf(value.toUpperCase(Locale.ROOT));
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -14,13 +15,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The {@code batches} table. State changes are single conditional statements, so two workers
- * racing for the same batch cannot both win. Thread-safe; joins the caller's transaction.
+ * racing for the same batch cannot both win; the changes of a running batch name its owner and
+ * change nothing (answering false) for anyone else, so a runner that lost its claim to another
+ * worker cannot write over that worker's run. Thread-safe; joins the caller's transaction.
  */
-public class BatchRepository {
+public class BatchRecords {
 
     private final JdbcClient jdbc;
 
-    public BatchRepository(JdbcClient jdbc) {
+    public BatchRecords(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -46,7 +49,7 @@ public class BatchRepository {
     /** The latest completed batch with this content, other than {@code except}. */
     public Optional<Batch> completedWithContent(String sha256, UUID except) {
         return jdbc.sql("SELECT * FROM batches WHERE sha256 = ? AND status = 'completed' AND id <> ? "
-                + "ORDER BY finished_at DESC LIMIT 1").params(sha256, except).query(BatchRepository::map).optional();
+                + "ORDER BY finished_at DESC LIMIT 1").params(sha256, except).query(BatchRecords::map).optional();
     }
 
     public void markDuplicate(UUID id, Batch original) {
@@ -91,37 +94,77 @@ public class BatchRepository {
         jdbc.sql("UPDATE batches SET heartbeat = now() WHERE owner = ? AND status = 'running'").param(owner).update();
     }
 
-    public void started(UUID id, String modelVersion, long rowsTotal) {
-        jdbc.sql("UPDATE batches SET model_version = ?, rows_total = ?, heartbeat = now() WHERE id = ?")
-                .params(modelVersion, rowsTotal, id).update();
+    /** Records the version and line count of a batch {@code owner} runs; false when it does not run it. */
+    public boolean started(UUID id, String owner, String modelVersion, long rowsTotal) {
+        return jdbc.sql("""
+                UPDATE batches SET model_version = ?, rows_total = ?, heartbeat = now()
+                WHERE id = ? AND owner = ? AND status = 'running'""")
+                .params(modelVersion, rowsTotal, id, owner).update() == 1;
     }
 
     /**
      * Adds a chunk's counts; runs in the chunk's transaction, so a rolled-back chunk never counts.
      *
-     * @return the batch's rejected rows so far, this chunk's included
+     * @return the batch's rejected rows so far, this chunk's included; empty when {@code owner}
+     *     does not run the batch (any more)
      */
-    public long progress(UUID id, long scored, long rejected) {
-        return jdbc.sql("UPDATE batches SET rows_scored = rows_scored + ?, rows_rejected = rows_rejected + ?, "
-                + "heartbeat = now() WHERE id = ? RETURNING rows_rejected").params(scored, rejected, id)
-                .query(Long.class).single();
+    public OptionalLong progress(UUID id, String owner, long scored, long rejected) {
+        return jdbc.sql("""
+                UPDATE batches SET rows_scored = rows_scored + ?, rows_rejected = rows_rejected + ?, heartbeat = now()
+                WHERE id = ? AND owner = ? AND status = 'running' RETURNING rows_rejected""")
+                .params(scored, rejected, id, owner).query(Long.class).optional()
+                .map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
-    public void completed(UUID id, String resultsPath, String rejectsPath, String archivedInput) {
-        jdbc.sql("""
+    /** Marks a batch {@code owner} runs completed; false when it does not run it. */
+    public boolean completed(UUID id, String owner, String resultsPath, String rejectsPath, String archivedInput) {
+        return jdbc.sql("""
                 UPDATE batches SET status = 'completed', results_path = ?, rejects_path = ?, input_path = ?,
                        finished_at = now(), error = NULL
-                WHERE id = ?""").params(resultsPath, rejectsPath, archivedInput, id).update();
+                WHERE id = ? AND owner = ? AND status = 'running'""")
+                .params(resultsPath, rejectsPath, archivedInput, id, owner).update() == 1;
     }
 
-    public void failed(UUID id, String error) {
-        failed(id, error, null);
+    /**
+     * Fails a batch {@code owner} runs, with the file of the lines it rejected before it stopped,
+     * if any; false when it does not run it.
+     */
+    public boolean failed(UUID id, String owner, String error, @Nullable String rejectsPath) {
+        return jdbc.sql("""
+                UPDATE batches SET status = 'failed', error = ?, rejects_path = ?, finished_at = now()
+                WHERE id = ? AND owner = ? AND status = 'running'""")
+                .params(error, rejectsPath, id, owner).update() == 1;
     }
 
-    /** Fails a batch, with the file of the lines it rejected before it stopped, if any. */
-    public void failed(UUID id, String error, @Nullable String rejectsPath) {
-        jdbc.sql("UPDATE batches SET status = 'failed', error = ?, rejects_path = ?, finished_at = now() WHERE id = ?")
-                .params(error, rejectsPath, id).update();
+    /**
+     * After an unexpected error of {@code owner}'s run: queues the batch again for any worker to
+     * take (after the take-over delay), or fails it once it has had {@code maxAttempts} runs.
+     *
+     * @return what became of it
+     */
+    public Requeue requeue(UUID id, String owner, String reason, int maxAttempts) {
+        Integer attempts = jdbc.sql("""
+                UPDATE batches SET attempts = attempts + 1, error = ?,
+                       status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'queued' END,
+                       owner = CASE WHEN attempts + 1 >= ? THEN owner ELSE NULL END,
+                       finished_at = CASE WHEN attempts + 1 >= ? THEN now() END, heartbeat = now()
+                WHERE id = ? AND owner = ? AND status = 'running' RETURNING attempts""")
+                .params(reason, maxAttempts, maxAttempts, maxAttempts, id, owner).query(Integer.class).optional()
+                .orElse(null);
+        if (attempts == null) {
+            return Requeue.NOT_OWNER;
+        }
+        return attempts >= maxAttempts ? Requeue.GAVE_UP : Requeue.QUEUED;
+    }
+
+    /** What {@link #requeue} did. */
+    public enum Requeue {
+        /** Queued again for another run. */
+        QUEUED,
+        /** Failed: it had its last run. */
+        GAVE_UP,
+        /** Nothing: the caller does not run the batch. */
+        NOT_OWNER
     }
 
     /** Records where a batch's input went after the batch ended (a failed one's is archived too). */
@@ -130,18 +173,18 @@ public class BatchRepository {
     }
 
     public Optional<Batch> find(UUID id) {
-        return jdbc.sql("SELECT * FROM batches WHERE id = ?").param(id).query(BatchRepository::map).optional();
+        return jdbc.sql("SELECT * FROM batches WHERE id = ?").param(id).query(BatchRecords::map).optional();
     }
 
     /** The most recent batches, newest first. */
     public List<Batch> recent(int limit) {
         return jdbc.sql("SELECT * FROM batches ORDER BY created_at DESC LIMIT ?").param(limit)
-                .query(BatchRepository::map).list();
+                .query(BatchRecords::map).list();
     }
 
     private static Batch map(ResultSet rs, int row) throws SQLException {
         return new Batch(rs.getObject("id", UUID.class), rs.getString("file_name"),
-                BatchStatus.fromDb(rs.getString("status")), rs.getString("sha256"), rs.getBoolean("rescore"),
+                BatchState.fromDb(rs.getString("status")), rs.getString("sha256"), rs.getBoolean("rescore"),
                 rs.getObject("duplicate_of", UUID.class), rs.getString("input_path"), rs.getString("results_path"),
                 rs.getString("rejects_path"), rs.getString("model_version"), (Long) rs.getObject("rows_total"),
                 rs.getLong("rows_scored"), rs.getLong("rows_rejected"), rs.getString("error"),

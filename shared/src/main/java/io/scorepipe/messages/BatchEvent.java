@@ -1,5 +1,6 @@
-package io.scorepipe.batch;
+package io.scorepipe.messages;
 
+import java.util.Objects;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -11,4 +12,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param batchId the batch to run
  */
 public record BatchEvent(@JsonProperty("batch_id") UUID batchId) {
+
+    public BatchEvent {
+        Objects.requireNonNull(batchId, "batch_id is required");
+    }
 }

@@ -1,0 +1,56 @@
+package io.scorepipe.worker.retrain;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+/**
+ * One retrain at a time across all workers: a PostgreSQL advisory lock held by a session of its
+ * own, so that the work done under it commits (and is announced) as it goes rather than in a
+ * transaction around it. A worker that dies releases it with its connection.
+ *
+ * @param dataSource where the lock's session comes from
+ */
+record RetrainLock(DataSource dataSource) {
+
+    /** The lock's key ("retrain!"). */
+    static final long KEY = 0x7265747261696e21L;
+
+    /**
+     * Runs {@code work} while holding the lock.
+     *
+     * @return its result, or empty when another holds the lock (the work did not run)
+     */
+    <T> Optional<T> whileHeld(Supplier<T> work) {
+        try (Connection session = dataSource.getConnection()) {
+            if (!advisory(session, "SELECT pg_try_advisory_lock(?)")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(work.get());
+            }
+            finally {
+                advisory(session, "SELECT pg_advisory_unlock(?)");
+            }
+        }
+        catch (SQLException ex) {
+            throw new CannotGetJdbcConnectionException("the retrain lock could not be taken: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static boolean advisory(Connection session, String sql) throws SQLException {
+        try (PreparedStatement statement = session.prepareStatement(sql)) {
+            statement.setLong(1, KEY);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
+    }
+}
