@@ -1,0 +1,34 @@
+package io.scorepipe.worker.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.api.Test;
+
+class CsvTests {
+
+    @Test
+    void fieldsAreSplitOnCommasOutsideQuotes() {
+        assertThat(Csv.split("a,\"b,c\",,d")).containsExactly("a", "b,c", "", "d");
+        assertThat(Csv.split("")).containsExactly("");
+        assertThat(Csv.split("x,")).containsExactly("x", "");
+    }
+
+    @Test
+    void twoQuotesInsideQuotesAreOne() {
+        assertThat(Csv.split("\"say \"\"hi\"\"\",2")).containsExactly("say \"hi\"", "2");
+    }
+
+    @Test
+    void brokenQuotingIsRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Csv.split("\"open,1"));
+        assertThatIllegalArgumentException().isThrownBy(() -> Csv.split("a\"b,1"));
+    }
+
+    @Test
+    void quotingRoundTripsWhatSplittingReads() {
+        for (String field : new String[] {"plain", "with,comma", "with \"quotes\"", "", " padded "}) {
+            assertThat(Csv.split(Csv.quote(field) + ",next")).containsExactly(field, "next");
+        }
+    }
+}
