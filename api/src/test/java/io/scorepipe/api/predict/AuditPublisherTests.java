@@ -33,7 +33,16 @@ import io.scorepipe.messages.Messages;
 class AuditPublisherTests {
 
     private final MockProducer<String, Object> producer = new MockProducer<>(false, null, new StringSerializer(),
-            new MessageSerializer());
+            new MessageSerializer()) {
+        // a template closes a factory's producer after each send unless the factory keeps it; this one is kept
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void close(Duration timeout) {
+        }
+    };
     private final List<AuditRecord> writtenDirectly = new ArrayList<>();
     private RuntimeException writerFailure;
     private final AuditWriter writer = new AuditWriter(new JdbcTemplate()) {
@@ -57,12 +66,13 @@ class AuditPublisherTests {
     @Test
     void acknowledgedRecordsAreNotWrittenAgainAndTravelInTheSharedFormat() throws Exception {
         // given Kafka acknowledges every send
-        AuditPublisher publisher = publisher(Duration.ofSeconds(2));
+        AuditPublisher publisher = publisher(Duration.ofSeconds(10));
         List<AuditRecord> records = List.of(record(), record());
 
         // when
-        Thread acknowledger = Thread.ofVirtual().start(() -> {
-            for (int acknowledged = 0; acknowledged < records.size();) {
+        Thread acknowledger = Thread.ofPlatform().daemon().start(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            for (int acknowledged = 0; acknowledged < records.size() && System.nanoTime() < deadline;) {
                 if (producer.completeNext()) {
                     acknowledged++;
                 }
@@ -72,7 +82,7 @@ class AuditPublisherTests {
             }
         });
         publisher.publish(records);
-        acknowledger.join();
+        acknowledger.join(Duration.ofSeconds(15));
 
         // then each went to the audit topic, keyed by its prediction id, readable as an AuditRecord
         assertThat(writtenDirectly).isEmpty();
@@ -90,8 +100,9 @@ class AuditPublisherTests {
         // given Kafka refuses the send
         AuditPublisher publisher = publisher(Duration.ofSeconds(2));
         AuditRecord record = record();
-        Thread.ofVirtual().start(() -> {
-            while (!producer.errorNext(new TimeoutException("broker gone"))) {
+        Thread.ofPlatform().daemon().start(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!producer.errorNext(new TimeoutException("broker gone")) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
         });
