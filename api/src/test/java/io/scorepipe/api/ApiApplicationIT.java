@@ -12,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
 import io.scorepipe.registry.ModelBootstrap;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.testing.TestServices;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +35,7 @@ class ApiApplicationIT {
     ModelBootstrap bootstrap;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     @Test
     void readinessFollowsTheServingModel() {
@@ -48,10 +48,12 @@ class ApiApplicationIT {
         assertThat(status(management, "/actuator/health/readiness")).isEqualTo(503);
         JsonNode health = json(management, "/actuator/health");
         assertThat(health.at("/components/model/status").asString()).isEqualTo("DOWN");
-        assertThat(health.at("/components/model/details/reason").asString()).contains("no model is serving yet");
+        assertThat(health.at("/components/model/details/reason").asString())
+                .contains("the default model diabetes has no champion yet");
         Http.Response noModel = new Http(port).postJson("/predict", "{\"features\": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}");
         assertThat(noModel.status()).isEqualTo(503);
-        assertThat(noModel.text("/detail")).isEqualTo("no model is serving yet: the registry has no champion");
+        assertThat(noModel.text("/detail")).isEqualTo("no model is serving yet: the default model diabetes has no "
+                + "champion yet (the first worker trains it)");
         assertThat(new Http(port).get("/health").body()).isEqualTo("{\"status\":\"healthy\"}");
         // no ADMIN_TOKEN_FILE here: admin calls are refused whatever they carry, never open
         Http.Response refused = new Http(port).postJson("/models/v1/promote", "{}", "Authorization", "Bearer anything");
@@ -67,7 +69,8 @@ class ApiApplicationIT {
         assertThat(json(management, "/actuator/health").at("/components/model/details/version").asString())
                 .isEqualTo("v1");
         assertThat(body(management, "/actuator/prometheus")).contains("jvm_memory_used_bytes");
-        assertThat(new Http(port).get("/v3/api-docs").text("/paths/~1predict/post/summary")).isEqualTo("Score one record");
+        assertThat(new Http(port).get("/v3/api-docs").text("/paths/~1predict/post/summary"))
+                .isEqualTo("Score one record with the default model");
     }
 
     @Test

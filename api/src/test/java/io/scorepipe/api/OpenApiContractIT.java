@@ -56,7 +56,9 @@ class OpenApiContractIT {
         assertThat(operations).extracting(operation -> operation.method() + " " + operation.path())
                 .contains("POST /predict", "POST /predict/batch", "POST /batches", "GET /batches/{id}/results",
                         "POST /models/retrain", "GET /models/retrain", "GET /models/promotions", "GET /models/labels",
-                        "POST /models/{version}/promote", "GET /actuator/health/{group}");
+                        "POST /models/{version}/promote", "GET /actuator/health/{group}", "GET /models/{name}",
+                        "POST /models/{name}/predict", "POST /models/{name}/versions", "POST /models/{name}/rollback",
+                        "POST /models");
         Map<String, List<Integer>> seen = new TreeMap<>();
         for (ApiContract.Operation operation : operations) {
             for (Probe probe : probes(operation)) {
@@ -110,7 +112,7 @@ class OpenApiContractIT {
     private List<Probe> probes(ApiContract.Operation operation) {
         List<Probe> probes = new ArrayList<>();
         String good = operation.path().replace("{version}", "v1").replace("{id}", UUID.randomUUID().toString())
-                .replace("{group}", "readiness");
+                .replace("{group}", "readiness").replace("{name}", "diabetes");
         String authorization = "Bearer " + TOKEN;
         String body = switch (operation.path()) {
             case "/predict" -> "{\"features\": [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1]}";
@@ -123,10 +125,11 @@ class OpenApiContractIT {
                 : operation.requestTypes().iterator().next();
         probes.add(probe(operation, "as documented", good, type, body, authorization, null));
         probes.add(probe(operation, "an unknown id", operation.path().replace("{version}", "v999")
-                .replace("{id}", UUID.randomUUID().toString()).replace("{group}", "nosuchgroup"), type, body,
-                authorization, null));
+                .replace("{id}", UUID.randomUUID().toString()).replace("{group}", "nosuchgroup")
+                .replace("{name}", "no-such-model"), type, body, authorization, null));
         probes.add(probe(operation, "a malformed id", operation.path().replace("{version}", "not-a-version")
-                .replace("{id}", "not-a-uuid").replace("{group}", "x"), type, body, authorization, null));
+                .replace("{id}", "not-a-uuid").replace("{group}", "x").replace("{name}", "Not_A_Name"), type, body,
+                authorization, null));
         probes.add(probe(operation, "no token", good, type, body, null, null));
         probes.add(probe(operation, "a wrong token", good, type, body, "Bearer wrong", null));
         probes.add(probe(operation, "an Accept it cannot serve", good, type, body, authorization, "application/xml"));

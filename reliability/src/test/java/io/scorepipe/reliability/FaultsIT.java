@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.scorepipe.registry.ModelNames;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.NewModelVersion;
 import io.scorepipe.reliability.PredictLoad.Answer;
@@ -185,7 +186,7 @@ class FaultsIT {
         var sample = BundledSample.diabetes();
         var trained = new ModelTrainer(new TrainingConfig(5, 1.0, 0.1, 1, 7L)).train(sample.schema(), sample.rows());
         String other = ModelRegistry.create(stack.database())
-                .register(NewModelVersion.of(trained, Map.of(), sample.rows().size())).label();
+                .register(ModelNames.SAMPLE, NewModelVersion.of(trained, Map.of(), sample.rows().size())).label();
         List<Integer> promotions = new ArrayList<>();
 
         List<Answer> answers = underLoad("promotions", () -> {

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.scorepipe.registry.ModelNames;
+
 /**
  * One served prediction, as it travels on {@code predictions.audit} and lands in
  * {@code prediction_audit}. The prediction id is minted once, where the prediction is made, so a
@@ -18,7 +20,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param source which way it was asked for
  * @param sourceRef where the input came from, when that identifies it ("batch:line", "topic:partition:offset")
  * @param requestId the caller's own id, if it gave one
- * @param modelVersion the label of the model that scored it
+ * @param model the name of the model that scored it; a record from before models had names
+ *     carries none, and was scored by the sample model
+ * @param modelVersion the label of the version that scored it
  * @param features the input, in the model's feature order
  * @param prediction the answer
  * @param cacheHit whether the answer came from the cache
@@ -30,6 +34,7 @@ public record AuditRecord(
         @JsonProperty("source") AuditSource source,
         @JsonProperty("source_ref") @Nullable String sourceRef,
         @JsonProperty("request_id") @Nullable String requestId,
+        @JsonProperty("model") String model,
         @JsonProperty("model_version") String modelVersion,
         @JsonProperty("features") double[] features,
         @JsonProperty("prediction") double prediction,
@@ -50,6 +55,7 @@ public record AuditRecord(
         // an event read from Kafka without these is unreadable, not a row to retry forever
         Objects.requireNonNull(predictionId, "prediction_id is required");
         Objects.requireNonNull(source, "source is required");
+        model = model == null ? ModelNames.SAMPLE : model;
         Objects.requireNonNull(modelVersion, "model_version is required");
         Objects.requireNonNull(features, "features are required");
         Objects.requireNonNull(createdAt, "created_at is required");

@@ -17,6 +17,8 @@ import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.scorepipe.system.SqlArrays;
+
 /**
  * Writes audit records with one set-based statement per call (an {@code INSERT ... SELECT FROM
  * unnest(...)} of column arrays), skipping records whose prediction id or source reference is
@@ -27,19 +29,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class AuditWriter {
 
     private static final String INSERT = """
-            INSERT INTO prediction_audit (prediction_id, source, source_ref, request_id, model_version, features,
+            INSERT INTO prediction_audit (prediction_id, source, source_ref, request_id, model, model_version, features,
                                           prediction, cache_hit, latency_micros, created_at)
-            SELECT id, source, source_ref, request_id, model_version, features::float8[], prediction, cache_hit,
+            SELECT id, source, source_ref, request_id, model, model_version, features::float8[], prediction, cache_hit,
                    latency_micros, created_at
-            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::boolean[],
-                        ?::bigint[], ?::timestamptz[])
-                 AS t(id, source, source_ref, request_id, model_version, features, prediction, cache_hit,
+            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[],
+                        ?::boolean[], ?::bigint[], ?::timestamptz[])
+                 AS t(id, source, source_ref, request_id, model, model_version, features, prediction, cache_hit,
                       latency_micros, created_at)
             ON CONFLICT DO NOTHING""";
 
     private static final String COPY = """
-            COPY prediction_audit (prediction_id, source, source_ref, request_id, model_version, features, prediction,
-                                   cache_hit, latency_micros, created_at) FROM STDIN""";
+            COPY prediction_audit (prediction_id, source, source_ref, request_id, model, model_version, features,
+                                   prediction, cache_hit, latency_micros, created_at) FROM STDIN""";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final JdbcTemplate jdbc;
@@ -67,6 +69,7 @@ public class AuditWriter {
         String[] sources = new String[n];
         String[] sourceRefs = new String[n];
         String[] requestIds = new String[n];
+        String[] models = new String[n];
         String[] versions = new String[n];
         String[] features = new String[n];
         Double[] predictions = new Double[n];
@@ -79,8 +82,9 @@ public class AuditWriter {
             sources[i] = record.source().wire();
             sourceRefs[i] = record.sourceRef();
             requestIds[i] = record.requestId();
+            models[i] = record.model();
             versions[i] = record.modelVersion();
-            features[i] = arrayLiteral(record.features());
+            features[i] = SqlArrays.literal(record.features());
             predictions[i] = record.prediction();
             cacheHits[i] = record.cacheHit();
             latencies[i] = record.latencyMicros();
@@ -89,7 +93,7 @@ public class AuditWriter {
         try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
             Array[] arrays = {connection.createArrayOf("uuid", ids), connection.createArrayOf("text", sources),
                     connection.createArrayOf("text", sourceRefs), connection.createArrayOf("text", requestIds),
-                    connection.createArrayOf("text", versions), connection.createArrayOf("text", features),
+                    connection.createArrayOf("text", models), connection.createArrayOf("text", versions), connection.createArrayOf("text", features),
                     connection.createArrayOf("float8", predictions), connection.createArrayOf("bool", cacheHits),
                     connection.createArrayOf("int8", latencies), connection.createArrayOf("timestamptz", createdAt)};
             for (int i = 0; i < arrays.length; i++) {
@@ -147,8 +151,10 @@ public class AuditWriter {
             text.append('\t');
             copyText(text, record.requestId());
             text.append('\t');
+            copyText(text, record.model());
+            text.append('\t');
             copyText(text, record.modelVersion());
-            text.append('\t').append(arrayLiteral(record.features()))
+            text.append('\t').append(SqlArrays.literal(record.features()))
                     .append('\t').append(record.prediction())
                     .append('\t').append(record.cacheHit() ? 't' : 'f')
                     .append('\t').append(record.latencyMicros())
@@ -174,17 +180,5 @@ public class AuditWriter {
                 default -> text.append(c);
             }
         }
-    }
-
-    /** A PostgreSQL array literal; Double.toString round-trips every finite double exactly. */
-    static String arrayLiteral(double[] values) {
-        StringBuilder literal = new StringBuilder(values.length * 22).append('{');
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                literal.append(',');
-            }
-            literal.append(values[i]);
-        }
-        return literal.append('}').toString();
     }
 }

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * One CSV file to score, as the {@code batches} table holds it.
  *
  * @param id the batch id
+ * @param model the model that scores it
  * @param fileName the sanitised file name
  * @param status where it stands
  * @param sha256 the content hash, once claimed
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when its job started
  * @param finishedAt when it completed or failed
  */
-public record Batch(UUID id, String fileName, BatchState status, @Nullable String sha256, boolean rescore,
+public record Batch(UUID id, String model, String fileName, BatchState status, @Nullable String sha256, boolean rescore,
         @Nullable UUID duplicateOf, @Nullable String inputPath, @Nullable String resultsPath, @Nullable String rejectsPath,
         @Nullable String modelVersion, @Nullable Long rowsTotal, long rowsScored, long rowsRejected, @Nullable String error,
         Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {

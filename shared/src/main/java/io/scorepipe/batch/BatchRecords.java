@@ -27,29 +27,31 @@ public class BatchRecords {
         this.jdbc = jdbc;
     }
 
-    /** Registers a batch the api has stored in the inbox. */
-    public void createUploaded(UUID id, String fileName, boolean rescore) {
-        jdbc.sql("INSERT INTO batches (id, file_name, status, rescore) VALUES (?, ?, 'uploaded', ?)")
-                .params(id, fileName, rescore).update();
+    /** Registers a batch the api has stored in the inbox, for {@code model}. */
+    public void createUploaded(UUID id, String model, String fileName, boolean rescore) {
+        jdbc.sql("INSERT INTO batches (id, model, file_name, status, rescore) VALUES (?, ?, ?, 'uploaded', ?)")
+                .params(id, model, fileName, rescore).update();
     }
 
     /**
-     * Records a claimed file: a new row for a folder drop, the existing row for an upload.
+     * Records a claimed file: a new row for a folder drop, the existing row for an upload (which
+     * keeps the model it was uploaded for).
      *
+     * @param model the model of the folder the file was dropped in
      * @return the batch, now queued
      */
-    public Batch queue(UUID id, String fileName, String sha256, String inputPath) {
+    public Batch queue(UUID id, String model, String fileName, String sha256, String inputPath) {
         jdbc.sql("""
-                INSERT INTO batches (id, file_name, status, sha256, input_path) VALUES (?, ?, 'queued', ?, ?)
+                INSERT INTO batches (id, model, file_name, status, sha256, input_path) VALUES (?, ?, ?, 'queued', ?, ?)
                 ON CONFLICT (id) DO UPDATE SET status = 'queued', sha256 = excluded.sha256, input_path = excluded.input_path
-                WHERE batches.status = 'uploaded'""").params(id, fileName, sha256, inputPath).update();
+                WHERE batches.status = 'uploaded'""").params(id, model, fileName, sha256, inputPath).update();
         return find(id).orElseThrow();
     }
 
-    /** The latest completed batch with this content, other than {@code except}. */
-    public Optional<Batch> completedWithContent(String sha256, UUID except) {
-        return jdbc.sql("SELECT * FROM batches WHERE sha256 = ? AND status = 'completed' AND id <> ? "
-                + "ORDER BY finished_at DESC LIMIT 1").params(sha256, except).query(BatchRecords::map).optional();
+    /** The latest batch of {@code model} completed with this content, other than {@code except}. */
+    public Optional<Batch> completedWithContent(String model, String sha256, UUID except) {
+        return jdbc.sql("SELECT * FROM batches WHERE model = ? AND sha256 = ? AND status = 'completed' AND id <> ? "
+                + "ORDER BY finished_at DESC LIMIT 1").params(model, sha256, except).query(BatchRecords::map).optional();
     }
 
     public void markDuplicate(UUID id, Batch original) {
@@ -183,7 +185,7 @@ public class BatchRecords {
     }
 
     private static Batch map(ResultSet rs, int row) throws SQLException {
-        return new Batch(rs.getObject("id", UUID.class), rs.getString("file_name"),
+        return new Batch(rs.getObject("id", UUID.class), rs.getString("model"), rs.getString("file_name"),
                 BatchState.fromDb(rs.getString("status")), rs.getString("sha256"), rs.getBoolean("rescore"),
                 rs.getObject("duplicate_of", UUID.class), rs.getString("input_path"), rs.getString("results_path"),
                 rs.getString("rejects_path"), rs.getString("model_version"), (Long) rs.getObject("rows_total"),

@@ -21,9 +21,13 @@ import org.jspecify.annotations.Nullable;
  */
 public record DataFolders(Path root) {
 
-    /** Inbox names the api writes: the batch id, two underscores, the sanitised name. */
+    /**
+     * Inbox names the api writes: the batch id, two underscores, the sanitised name; and the names
+     * of claimed files, which may carry the model of the folder they were dropped in between the two
+     * (a sanitised name never holds two underscores, and a model name holds none).
+     */
     private static final Pattern UPLOADED = Pattern.compile(
-            "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})__(.+)");
+            "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})__(?:([a-z][a-z0-9-]*)__)?(.+)");
     private static final int MAX_NAME = 100;
 
     public DataFolders {
@@ -53,6 +57,19 @@ public record DataFolders(Path root) {
     /** Labelled examples for retraining: CSV files with the model's features and {@code target}. */
     public Path labelsInbox() {
         return inbox().resolve("labels");
+    }
+
+    /**
+     * Where CSV files to score with {@code model} are dropped: {@code inbox/NAME/}. Files directly
+     * in the inbox go to the default model.
+     */
+    public Path inbox(String model) {
+        return inbox().resolve(model);
+    }
+
+    /** Where labels files of {@code model} are dropped: {@code inbox/labels/NAME/}. */
+    public Path labelsInbox(String model) {
+        return labelsInbox().resolve(model);
     }
 
     public Path labelRejects() {
@@ -100,10 +117,19 @@ public record DataFolders(Path root) {
         return batchId + "__" + sanitizedName;
     }
 
-    /** The batch id and original name of an uploaded file's inbox name, if it is one. */
+    /**
+     * The name of a file claimed into {@code processing/} from {@code model}'s inbox folder, so that
+     * a claim its worker never recorded still says which model it is for.
+     */
+    public static String claimedName(UUID batchId, @Nullable String model, String sanitizedName) {
+        return model == null ? uploadedName(batchId, sanitizedName) : batchId + "__" + model + "__" + sanitizedName;
+    }
+
+    /** The batch id, model folder (if any) and original name of an uploaded or claimed file's name, if it is one. */
     public static @Nullable Uploaded parseUploaded(String fileName) {
         Matcher matcher = UPLOADED.matcher(fileName);
-        return matcher.matches() ? new Uploaded(UUID.fromString(matcher.group(1)), matcher.group(2)) : null;
+        return matcher.matches() ? new Uploaded(UUID.fromString(matcher.group(1)), matcher.group(2), matcher.group(3))
+                : null;
     }
 
     /**
@@ -120,11 +146,12 @@ public record DataFolders(Path root) {
     }
 
     /**
-     * An uploaded file's identity, from its inbox name.
+     * An uploaded or claimed file's identity, from its name.
      *
      * @param batchId the batch registered for it
+     * @param model the model of the inbox folder it was dropped in; null for the inbox itself or an upload
      * @param name the sanitised original name
      */
-    public record Uploaded(UUID batchId, String name) {
+    public record Uploaded(UUID batchId, @Nullable String model, String name) {
     }
 }

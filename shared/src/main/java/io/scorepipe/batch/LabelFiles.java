@@ -20,9 +20,9 @@ public class LabelFiles {
         this.jdbc = jdbc;
     }
 
-    public void reading(UUID id, String fileName, String rejectsPath) {
-        jdbc.sql("INSERT INTO label_files (id, file_name, status, rejects_path) VALUES (?, ?, 'reading', ?)")
-                .params(id, fileName, rejectsPath).update();
+    public void reading(UUID id, String model, String fileName, String rejectsPath) {
+        jdbc.sql("INSERT INTO label_files (id, model, file_name, status, rejects_path) VALUES (?, ?, ?, 'reading', ?)")
+                .params(id, model, fileName, rejectsPath).update();
     }
 
     public void completed(UUID id, long examplesStored, long linesRejected) {
@@ -42,18 +42,18 @@ public class LabelFiles {
         return jdbc.sql("SELECT * FROM label_files WHERE id = ?").param(id).query(LabelFiles::map).optional();
     }
 
-    /** Files, newest first: {@code limit} of them after skipping {@code offset}. */
-    public List<LabelFile> list(int offset, int limit) {
-        return jdbc.sql("SELECT * FROM label_files ORDER BY created_at DESC, id OFFSET ? LIMIT ?").params(offset, limit)
-                .query(LabelFiles::map).list();
+    /** {@code model}'s files, newest first: {@code limit} of them after skipping {@code offset}. */
+    public List<LabelFile> list(String model, int offset, int limit) {
+        return jdbc.sql("SELECT * FROM label_files WHERE model = ? ORDER BY created_at DESC, id OFFSET ? LIMIT ?")
+                .params(model, offset, limit).query(LabelFiles::map).list();
     }
 
-    public long count() {
-        return jdbc.sql("SELECT count(*) FROM label_files").query(Long.class).single();
+    public long count(String model) {
+        return jdbc.sql("SELECT count(*) FROM label_files WHERE model = ?").param(model).query(Long.class).single();
     }
 
     private static LabelFile map(ResultSet rs, int row) throws SQLException {
-        return new LabelFile(rs.getObject("id", UUID.class), rs.getString("file_name"), rs.getString("status"),
+        return new LabelFile(rs.getObject("id", UUID.class), rs.getString("model"), rs.getString("file_name"), rs.getString("status"),
                 rs.getLong("examples_stored"), rs.getLong("lines_rejected"), rs.getString("error"),
                 rs.getString("rejects_path"), rs.getTimestamp("created_at").toInstant(),
                 instant(rs.getTimestamp("finished_at")));

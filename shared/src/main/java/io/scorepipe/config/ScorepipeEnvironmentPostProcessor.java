@@ -23,6 +23,7 @@ import org.springframework.core.env.MapPropertySource;
  * <tr><td>KAFKA_BOOTSTRAP_SERVERS</td><td>localhost:9092</td><td>spring.kafka.bootstrap-servers</td></tr>
  * <tr><td>SCOREPIPE_DATA_DIR</td><td>./data</td><td>scorepipe.data-dir</td></tr>
  * <tr><td>ADMIN_TOKEN_FILE</td><td>unset</td><td>scorepipe.admin.token-file</td></tr>
+ * <tr><td>SCOREPIPE_DEFAULT_MODEL</td><td>diabetes</td><td>scorepipe.model.default-name: the model of every call that names none</td></tr>
  * <tr><td>DB_MIGRATION_USER</td><td>unset: migrations run as DATABASE_URL's user</td><td>spring.flyway.user</td></tr>
  * <tr><td>DB_MIGRATION_PASSWORD_FILE</td><td>unset</td><td>spring.flyway.password</td></tr>
  * </table>
@@ -42,7 +43,7 @@ public class ScorepipeEnvironmentPostProcessor implements EnvironmentPostProcess
     /** Every variable this reads; the Compose file's environment is checked against them. */
     public static final List<String> VARIABLES = List.of("DATABASE_URL", "DB_PASSWORD_FILE", "REDIS_URL",
             "KAFKA_BOOTSTRAP_SERVERS", "SCOREPIPE_DATA_DIR", "ADMIN_TOKEN_FILE", "DB_MIGRATION_USER",
-            "DB_MIGRATION_PASSWORD_FILE");
+            "DB_MIGRATION_PASSWORD_FILE", "SCOREPIPE_DEFAULT_MODEL");
 
     /** The Flyway placeholder that names the apps' own database role. */
     public static final String APP_ROLE_PLACEHOLDER = "spring.flyway.placeholders.app_role";
@@ -84,6 +85,10 @@ public class ScorepipeEnvironmentPostProcessor implements EnvironmentPostProcess
         String tokenFile = environment.getProperty("ADMIN_TOKEN_FILE");
         if (tokenFile != null && !tokenFile.isBlank()) {
             properties.put("scorepipe.admin.token-file", tokenFile);
+        }
+        String defaultModel = environment.getProperty("SCOREPIPE_DEFAULT_MODEL");
+        if (defaultModel != null && !defaultModel.isBlank()) {
+            properties.put("scorepipe.model.default-name", defaultModel.strip());
         }
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE, properties));
     }

@@ -7,13 +7,14 @@ import java.util.Optional;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.HoldoutSplit;
 import io.scorepipe.scoring.Metrics;
+import io.scorepipe.scoring.ModelFormat;
 import io.scorepipe.scoring.ModelTrainer;
 import io.scorepipe.scoring.TrainedModel;
 import io.scorepipe.scoring.TrainingConfig;
 
 /**
- * Makes sure there is a model to serve: when the registry is empty, trains version 1 from the
- * bundled diabetes sample (on 80% of it, judged on the other 20%) and promotes it; the sample's
+ * Makes sure there is a model to serve: when the registry has no model at all, creates the model
+ * {@code diabetes} and trains its version 1 from the bundled sample (on 80% of it, judged on the other 20%) and promotes it; the sample's
  * rows become the first labelled examples, so that a retrain learns from them and whatever labels
  * arrive later. Safe to run from several processes at once: exactly one of them registers version 1.
  */
@@ -23,10 +24,12 @@ public class ModelBootstrap {
     static final double HOLDOUT = 0.2;
 
     private final ModelRegistry registry;
+    private final TrainingExamples examples;
     private final TrainingConfig config;
 
-    public ModelBootstrap(ModelRegistry registry, TrainingConfig config) {
+    public ModelBootstrap(ModelRegistry registry, TrainingExamples examples, TrainingConfig config) {
         this.registry = registry;
+        this.examples = examples;
         this.config = config;
     }
 
@@ -43,8 +46,9 @@ public class ModelBootstrap {
         metrics.put("evaluated_on", "held-out " + Math.round(HOLDOUT * 100) + "% of the bundled sample");
         Map<String, Object> provenance = new LinkedHashMap<>(trained.provenance());
         provenance.put("data_source", "bundled sample " + BundledSample.RESOURCE);
+        var model = new NewModel(ModelNames.SAMPLE, sample.schema().names(), BundledSample.TARGET, "sample");
         var version = new NewModelVersion(sample.schema().names(), metrics, provenance, split.train().size(),
-                trained.toBytes());
-        return new ModelRegistry.FirstModel(version, sample.rows(), "sample");
+                ModelFormat.TRIBUO, trained.toBytes());
+        return new ModelRegistry.FirstModel(model, version, sample.rows(), "sample", examples);
     }
 }

@@ -18,15 +18,15 @@ import io.scorepipe.messages.ModelUpdateEvent;
  * Idempotent: an announcement only triggers a registry read, which changes nothing when the
  * model is already current; even an unreadable one does, since the registry is the truth.
  *
- * @param serving the model this instance serves
+ * @param serving the models this instance serves
  * @param subscription the updates' topic and this instance's own group
  */
-record ModelUpdatesListener(ServingModel serving, Subscription subscription) {
+record ModelUpdatesListener(ServingModels serving, Subscription subscription) {
 
     private static final Logger log = LoggerFactory.getLogger(ModelUpdatesListener.class);
 
     /** A listener in a consumer group of this instance's own. */
-    static ModelUpdatesListener of(ServingModel serving, String topic, String application) {
+    static ModelUpdatesListener of(ServingModels serving, String topic, String application) {
         return new ModelUpdatesListener(serving, new Subscription(topic, application + "-" + UUID.randomUUID()));
     }
 
@@ -36,7 +36,8 @@ record ModelUpdatesListener(ServingModel serving, Subscription subscription) {
             "value.deserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"})
     void onUpdate(ConsumerRecord<String, byte[]> announcement) {
         Messages.readOrSkip(announcement, ModelUpdateEvent.class, log)
-                .ifPresent(event -> log.info("Model update announced: {} ({})", event.modelVersion(), event.reason()));
+                .ifPresent(event -> log.info("Model update announced: {} {} ({})", event.model(),
+                        event.modelVersion() == null ? "created" : event.modelVersion(), event.reason()));
         serving.refresh();
     }
 }

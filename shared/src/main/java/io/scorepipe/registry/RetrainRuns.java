@@ -32,7 +32,8 @@ public class RetrainRuns {
      * One retrain run.
      *
      * @param id the run id
-     * @param trigger who asked: the api, the schedule
+     * @param model the model it retrains
+     * @param trigger who asked: the api, the schedule, a model's creation
      * @param status requested, running, completed, skipped or failed
      * @param version the version it registered
      * @param promoted whether that version became champion
@@ -42,16 +43,17 @@ public class RetrainRuns {
      * @param finishedAt when it ended
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Run(@JsonProperty("id") UUID id, @JsonProperty("trigger") String trigger,
+    public record Run(@JsonProperty("id") UUID id, @JsonProperty("model") String model,
+            @JsonProperty("trigger") String trigger,
             @JsonProperty("status") String status, @JsonProperty("version") @Nullable String version,
             @JsonProperty("promoted") @Nullable Boolean promoted, @JsonProperty("reason") @Nullable String reason,
             @JsonProperty("requested_at") Instant requestedAt, @JsonProperty("started_at") @Nullable Instant startedAt,
             @JsonProperty("finished_at") @Nullable Instant finishedAt) {
     }
 
-    public void requested(UUID id, String trigger) {
-        jdbc.sql("INSERT INTO retrain_runs (id, trigger, status) VALUES (?, ?, 'requested') ON CONFLICT DO NOTHING")
-                .params(id, trigger).update();
+    public void requested(UUID id, String model, String trigger) {
+        jdbc.sql("INSERT INTO retrain_runs (id, model, trigger, status) VALUES (?, ?, ?, 'requested') ON CONFLICT DO NOTHING")
+                .params(id, model, trigger).update();
     }
 
     /** @return true when the run was waiting and is now running; false when it ended meanwhile (timed out, say) */
@@ -81,29 +83,35 @@ public class RetrainRuns {
     }
 
     /**
-     * Fails the runs marked running that nobody runs any more (their worker stopped), given that
-     * the caller knows no retrain is running anywhere; runs that started within {@code grace} are left.
+     * Fails {@code model}'s runs marked running that nobody runs any more (their worker stopped),
+     * given that the caller knows no retrain of the model is running anywhere; runs that started
+     * within {@code grace} are left.
      */
-    public int failAbandoned(Duration grace) {
+    public int failAbandoned(String model, Duration grace) {
         return jdbc.sql("""
                 UPDATE retrain_runs SET status = 'failed', finished_at = clock_timestamp(),
                        reason = 'the worker that ran it stopped before it finished'
-                WHERE status = 'running' AND started_at < clock_timestamp() - make_interval(secs => ?)""")
-                .param((double) grace.toMillis() / 1000).update();
+                WHERE model = ? AND status = 'running' AND started_at < clock_timestamp() - make_interval(secs => ?)""")
+                .params(model, (double) grace.toMillis() / 1000).update();
+    }
+
+    /** The models that have a run marked running. */
+    public List<String> modelsRunning() {
+        return jdbc.sql("SELECT DISTINCT model FROM retrain_runs WHERE status = 'running'").query(String.class).list();
     }
 
     public Optional<Run> find(UUID id) {
         return jdbc.sql("SELECT * FROM retrain_runs WHERE id = ?").param(id).query(RetrainRuns::map).optional();
     }
 
-    /** Runs, newest first: {@code limit} of them after skipping {@code offset}. */
-    public List<Run> list(int offset, int limit) {
-        return jdbc.sql("SELECT * FROM retrain_runs ORDER BY requested_at DESC, id OFFSET ? LIMIT ?")
-                .params(offset, limit).query(RetrainRuns::map).list();
+    /** {@code model}'s runs, newest first: {@code limit} of them after skipping {@code offset}. */
+    public List<Run> list(String model, int offset, int limit) {
+        return jdbc.sql("SELECT * FROM retrain_runs WHERE model = ? ORDER BY requested_at DESC, id OFFSET ? LIMIT ?")
+                .params(model, offset, limit).query(RetrainRuns::map).list();
     }
 
-    public long count() {
-        return jdbc.sql("SELECT count(*) FROM retrain_runs").query(Long.class).single();
+    public long count(String model) {
+        return jdbc.sql("SELECT count(*) FROM retrain_runs WHERE model = ?").param(model).query(Long.class).single();
     }
 
     private static String describe(Duration bound) {
@@ -111,7 +119,7 @@ public class RetrainRuns {
     }
 
     private static Run map(ResultSet rs, int row) throws SQLException {
-        return new Run(rs.getObject("id", UUID.class), rs.getString("trigger"), rs.getString("status"),
+        return new Run(rs.getObject("id", UUID.class), rs.getString("model"), rs.getString("trigger"), rs.getString("status"),
                 rs.getString("version"), (Boolean) rs.getObject("promoted"), rs.getString("reason"),
                 rs.getTimestamp("requested_at").toInstant(), instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")));

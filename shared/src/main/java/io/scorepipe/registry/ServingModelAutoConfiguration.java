@@ -1,5 +1,7 @@
 package io.scorepipe.registry;
 
+import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,13 +18,14 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.MessagePublisher;
 
 /**
- * The registry and the serving model for any scorepipe application with a {@link DataSource}:
+ * The registry and the served models for any scorepipe application with a {@link DataSource}:
  * the api and the worker get the same beans, the same start-up and the same health check.
  */
 @AutoConfiguration(afterName = {
@@ -30,7 +33,7 @@ import io.scorepipe.messages.MessagePublisher;
         "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
         "io.scorepipe.messages.MessagesAutoConfiguration" })
 @ConditionalOnBean(DataSource.class)
-@EnableConfigurationProperties({ModelProperties.class, TopicProperties.class})
+@EnableConfigurationProperties({ModelProperties.class, RetrainProperties.class, TopicProperties.class})
 public class ServingModelAutoConfiguration {
 
     @Bean
@@ -46,23 +49,34 @@ public class ServingModelAutoConfiguration {
     }
 
     @Bean
-    ServingModel servingModel(ModelRegistry registry) {
-        return new ServingModel(registry);
+    TrainingExamples trainingExamples(DataSource dataSource) {
+        return new TrainingExamples(dataSource);
     }
 
     @Bean
-    Promoter promoter(ModelRegistry registry, ServingModel serving, ObjectProvider<MessagePublisher> publisher,
+    ChampionRule championRule(RetrainProperties properties) {
+        return ChampionRule.of(properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    ServingModels servingModels(ModelRegistry registry, ModelProperties properties) {
+        return new ServingModels(registry, properties.maxDecoded());
+    }
+
+    @Bean
+    Promoter promoter(ModelRegistry registry, ServingModels serving, ObjectProvider<MessagePublisher> publisher,
             TopicProperties topics) {
         return new Promoter(registry, serving, publisher.getIfAvailable(), topics.modelUpdates());
     }
 
     @Bean
-    ModelBootstrap modelBootstrap(ModelRegistry registry, ModelProperties properties) {
-        return new ModelBootstrap(registry, properties.training().toConfig());
+    ModelBootstrap modelBootstrap(ModelRegistry registry, TrainingExamples examples, ModelProperties properties) {
+        return new ModelBootstrap(registry, examples, properties.training().toConfig());
     }
 
     @Bean
-    ServingModelLifecycle servingModelLifecycle(ServingModel serving, ModelBootstrap bootstrap, ModelProperties properties) {
+    ServingModelLifecycle servingModelLifecycle(ServingModels serving, ModelBootstrap bootstrap,
+            ModelProperties properties) {
         return new ServingModelLifecycle(serving, bootstrap, properties);
     }
 
@@ -71,7 +85,7 @@ public class ServingModelAutoConfiguration {
     static class Announcements {
 
         @Bean
-        ModelUpdatesListener modelUpdatesListener(ServingModel serving, TopicProperties topics, Environment environment) {
+        ModelUpdatesListener modelUpdatesListener(ServingModels serving, TopicProperties topics, Environment environment) {
             return ModelUpdatesListener.of(serving, topics.modelUpdates(),
                     environment.getProperty("spring.application.name", "scorepipe"));
         }
@@ -81,12 +95,19 @@ public class ServingModelAutoConfiguration {
     @ConditionalOnClass(MeterBinder.class)
     static class Metrics {
 
-        /** The serving version's number (0 while none serves), so dashboards can show promotions. */
+        /** Each model's serving version number, tagged with the model, so dashboards can show promotions. */
         @Bean
-        MeterBinder servingModelMetrics(ServingModel serving) {
-            return registry -> Gauge.builder("scorepipe.model.serving.version",
-                            serving, model -> model.current().map(loaded -> loaded.version().version()).orElse(0))
-                    .description("Version number of the model this process serves; 0 while none").register(registry);
+        MeterBinder servingModelMetrics(ServingModels serving) {
+            return registry -> {
+                MultiGauge versions = MultiGauge.builder("scorepipe.model.serving.version")
+                        .description("Version number of the champion this process serves, per model").register(registry);
+                Consumer<Map<String, String>> update = champions -> versions.register(champions.entrySet().stream()
+                        .map(champion -> MultiGauge.Row.of(Tags.of("model", champion.getKey()),
+                                Integer.parseInt(champion.getValue().substring(1))))
+                        .toList(), true);
+                update.accept(serving.champions());
+                serving.onChange(update);
+            };
         }
     }
 
@@ -95,8 +116,8 @@ public class ServingModelAutoConfiguration {
     static class Health {
 
         @Bean
-        HealthIndicator modelHealthIndicator(ServingModel serving) {
-            return new ServingModelHealthIndicator(serving);
+        HealthIndicator modelHealthIndicator(ServingModels serving, ModelProperties properties) {
+            return new ServingModelHealthIndicator(serving, properties.defaultName());
         }
     }
 }

@@ -1,23 +1,33 @@
 package io.scorepipe.registry;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-/** UP with the version label while a model serves; DOWN until the first one is loaded. */
+/**
+ * UP while the default model serves, with every model's champion; DOWN until the default model's
+ * first version is promoted (the first worker is still training it, say), or if it is never created.
+ */
 class ServingModelHealthIndicator extends AbstractHealthIndicator {
 
-    private final ServingModel serving;
+    private final ServingModels serving;
+    private final String defaultModel;
 
-    ServingModelHealthIndicator(ServingModel serving) {
+    ServingModelHealthIndicator(ServingModels serving, String defaultModel) {
         super("Serving model check failed");
         this.serving = serving;
+        this.defaultModel = defaultModel;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        serving.current().ifPresentOrElse(
-                loaded -> builder.up().withDetail("version", loaded.label())
-                        .withDetail("features", loaded.version().featureNames().size()),
-                () -> builder.down().withDetail("reason", "no model is serving yet: the registry has no champion"));
+        Map<String, String> champions = new TreeMap<>(serving.champions());
+        serving.championLabel(defaultModel).ifPresentOrElse(
+                label -> builder.up().withDetail("default", defaultModel).withDetail("version", label)
+                        .withDetail("models", champions),
+                () -> builder.down().withDetail("default", defaultModel).withDetail("models", champions)
+                        .withDetail("reason", "the default model " + defaultModel + " has no champion yet"));
     }
 }

@@ -11,21 +11,21 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Brings the serving model up once the application context (and Flyway) is ready: bootstraps the
- * first model where this process is meant to, loads the champion, then polls the registry so a
- * promotion is picked up even if its event was missed. A failed poll is logged and retried at
+ * Brings the served models up once the application context (and Flyway) is ready: bootstraps the
+ * first model where this process is meant to, reads the champions and decodes the default model's,
+ * then polls the registry so a promotion is picked up even if its event was missed. A failed poll is logged and retried at
  * the next tick; it never stops the process.
  */
 class ServingModelLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ServingModelLifecycle.class);
 
-    private final ServingModel serving;
+    private final ServingModels serving;
     private final ModelBootstrap bootstrap;
     private final ModelProperties properties;
     private @Nullable ScheduledExecutorService poller;
 
-    ServingModelLifecycle(ServingModel serving, ModelBootstrap bootstrap, ModelProperties properties) {
+    ServingModelLifecycle(ServingModels serving, ModelBootstrap bootstrap, ModelProperties properties) {
         this.serving = serving;
         this.bootstrap = bootstrap;
         this.properties = properties;
@@ -37,8 +37,12 @@ class ServingModelLifecycle implements SmartLifecycle {
             bootstrap.ensureChampion();
         }
         refreshQuietly();
-        if (serving.current().isEmpty()) {
-            log.warn("No model to serve yet: the registry has no champion. Polling every {}", properties.refreshInterval());
+        if (serving.championLabel(properties.defaultName()).isPresent()) {
+            serving.warm(properties.defaultName());
+        }
+        else {
+            log.warn("The default model {} has no champion yet (models serving: {}). Polling every {}",
+                    properties.defaultName(), serving.champions(), properties.refreshInterval());
         }
         Duration interval = properties.refreshInterval();
         poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("model-refresh").factory());
@@ -63,8 +67,8 @@ class ServingModelLifecycle implements SmartLifecycle {
             serving.refresh();
         }
         catch (RuntimeException ex) {
-            log.warn("Could not refresh the serving model; keeping {}: {}",
-                    serving.current().map(ServingModel.Loaded::label).orElse("none"), ex.getMessage());
+            log.warn("Could not read the champions from the registry; serving {} as before: {}", serving.champions(),
+                    ex.getMessage());
         }
     }
 }

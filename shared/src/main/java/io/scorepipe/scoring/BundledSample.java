@@ -23,7 +23,8 @@ public record BundledSample(FeatureSchema schema, List<LabelledRow> rows) {
     /** Where the CSV lives on the class path. */
     public static final String RESOURCE = "/sample/diabetes.csv";
 
-    private static final String TARGET = "target";
+    /** The sample's target column. */
+    public static final String TARGET = "target";
 
     public BundledSample {
         rows = List.copyOf(rows);

@@ -1,13 +1,20 @@
 package io.scorepipe.scoring;
 
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.math.la.DenseMatrix;
 import org.tribuo.regression.sgd.linear.LinearSGDModel;
+import org.tribuo.transform.Transformer;
+import org.tribuo.transform.TransformerMap;
 
 /**
  * Scores a Tribuo linear model from a copy of its weights: a dot product over a primitive array
  * instead of building an {@code Example} and a sparse vector per row. It adds the terms in the
  * order Tribuo does (by feature id, bias last), so it returns Tribuo's answers to the last bit.
+ * A model trained with its features standardised inside it (a {@code TransformedModel}) applies
+ * the same transformations first, with Tribuo's own code.
  *
  * <p>Immutable; safe for concurrent use.
  */
@@ -19,15 +26,21 @@ final class LinearScorer implements Scorer {
     /** For the k-th term in Tribuo's order, its weight. */
     private final double[] weights;
     private final double bias;
+    /** For the k-th term in Tribuo's order, the transformations of its feature; null when none. */
+    private final @Nullable List<Transformer>[] transformers;
 
-    private LinearScorer(FeatureSchema schema, int[] positions, double[] weights, double bias) {
+    private LinearScorer(FeatureSchema schema, int[] positions, double[] weights, double bias,
+            @Nullable List<Transformer>[] transformers) {
         this.schema = schema;
         this.positions = positions;
         this.weights = weights;
         this.bias = bias;
+        this.transformers = transformers;
     }
 
-    static LinearScorer of(LinearSGDModel model, FeatureSchema schema) {
+    /** @param transforms the transformations applied to features before the weights, if any */
+    @SuppressWarnings("unchecked")
+    static LinearScorer of(LinearSGDModel model, FeatureSchema schema, @Nullable TransformerMap transforms) {
         ImmutableFeatureMap featureMap = model.getFeatureIDMap();
         DenseMatrix matrix = model.getWeightsCopy();
         int features = featureMap.size();
@@ -38,6 +51,7 @@ final class LinearScorer implements Scorer {
         // Tribuo numbers features 0..n-1 and puts the bias at n; iterate ids in that order.
         int[] positions = new int[features];
         double[] weights = new double[features];
+        List<Transformer>[] transformers = new List[features];
         for (int id = 0; id < features; id++) {
             String name = featureMap.get(id).getName();
             int position = schema.indexOf(name);
@@ -46,8 +60,9 @@ final class LinearScorer implements Scorer {
             }
             positions[id] = position;
             weights[id] = matrix.get(0, id);
+            transformers[id] = transforms == null ? null : transforms.get(name);
         }
-        return new LinearScorer(schema, positions, weights, matrix.get(0, features));
+        return new LinearScorer(schema, positions, weights, matrix.get(0, features), transformers);
     }
 
     @Override
@@ -62,7 +77,12 @@ final class LinearScorer implements Scorer {
         }
         double sum = 0.0;
         for (int k = 0; k < positions.length; k++) {
-            sum += features[positions[k]] * weights[k];
+            List<Transformer> transformations = transformers[k];
+            double value = features[positions[k]];
+            if (transformations != null) {
+                value = TransformerMap.applyTransformerList(value, transformations);
+            }
+            sum += value * weights[k];
         }
         return sum + bias;
     }

@@ -34,6 +34,17 @@ public final class ModelCodec {
      *     use features the schema does not have
      */
     public static Model<Regressor> fromBytes(byte[] bytes, FeatureSchema schema) {
+        Model<Regressor> regression = read(bytes);
+        checkFeatures(regression, schema);
+        return regression;
+    }
+
+    /**
+     * Reads a regression model without a schema to check it against: a file a user brings.
+     *
+     * @throws ModelException when the bytes are not a Tribuo model or not a regression model
+     */
+    public static Model<Regressor> read(byte[] bytes) {
         if (bytes.length == 0) {
             throw new ModelException("the model is empty (0 bytes)");
         }
@@ -55,8 +66,30 @@ public final class ModelCodec {
                     + "(Regressor) is required");
         }
         Model<Regressor> regression = model.castModel(Regressor.class);
-        checkFeatures(regression, schema);
+        if (regression.getOutputIDInfo().size() != 1) {
+            throw new ModelException("the model has " + regression.getOutputIDInfo().size()
+                    + " outputs; scorepipe serves models with exactly one");
+        }
         return regression;
+    }
+
+    /** The features a model knows, in its own id order. */
+    public static List<String> featureNames(Model<Regressor> model) {
+        List<String> names = new ArrayList<>();
+        for (int id = 0; id < model.getFeatureIDMap().size(); id++) {
+            names.add(model.getFeatureIDMap().get(id).getName());
+        }
+        return names;
+    }
+
+    /** Whether the bytes parse as a Tribuo model file at all (not whether it is a fitting one). */
+    static boolean looksLikeTribuo(byte[] bytes) {
+        try {
+            return ModelProto.parseFrom(bytes).getClassName().startsWith("org.tribuo.");
+        }
+        catch (InvalidProtocolBufferException ex) {
+            return false;
+        }
     }
 
     private static void checkFeatures(Model<Regressor> model, FeatureSchema schema) {
@@ -72,10 +105,6 @@ public final class ModelCodec {
         }
         if (model.getFeatureIDMap().size() == 0) {
             throw new ModelException("the model has no features");
-        }
-        if (model.getOutputIDInfo().size() != 1) {
-            throw new ModelException("the model has " + model.getOutputIDInfo().size()
-                    + " outputs; scorepipe serves models with exactly one");
         }
     }
 

@@ -3,6 +3,7 @@ package io.scorepipe.scoring;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,12 @@ import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
-import org.tribuo.regression.sgd.linear.LinearSGDModel;
 import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
+import org.tribuo.transform.TransformTrainer;
+import org.tribuo.transform.TransformationMap;
+import org.tribuo.transform.TransformedModel;
+import org.tribuo.transform.transformations.MeanStdDevTransformation;
 
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 
@@ -25,7 +29,11 @@ import io.scorepipe.system.Sha256;
 
 /**
  * Trains linear regression models with Tribuo's {@code LinearSGDTrainer} (squared loss,
- * AdaGrad). Stateless apart from its configuration; safe to share.
+ * AdaGrad) on raw, unscaled data. Each feature is standardised inside the model (Tribuo's
+ * {@code TransformTrainer} with a mean and standard deviation transformation, learnt from the
+ * training rows), so callers keep sending raw values; and the learning rate is set relative to
+ * the target's magnitude, so that a target in the hundreds of thousands is reached as surely as
+ * one near zero. Stateless apart from its configuration; safe to share.
  */
 public final class ModelTrainer {
 
@@ -61,21 +69,77 @@ public final class ModelTrainer {
             }
             dataset.add(new ArrayExample<>(new Regressor(target, row.target()), names, row.features()));
         }
-        var trainer = new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(config.learningRate(), config.epsilon()),
+        checkVaries(schema, rows);
+        double targetScale = targetScale(rows);
+        double learningRate = config.learningRate() * targetScale;
+        var inner = new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(learningRate, config.epsilon()),
                 config.epochs(), -1, config.minibatchSize(), config.seed());
-        LinearSGDModel model = trainer.train(dataset);
+        var standardised = new TransformTrainer<>(inner, new TransformationMap(List.of(new MeanStdDevTransformation())),
+                true);
+        TransformedModel<Regressor> model = standardised.train(dataset);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        return new TrainedModel(schema, model, provenance(rows, took, model));
+        return new TrainedModel(schema, model, provenance(rows, took, model, learningRate));
     }
 
-    private Map<String, Object> provenance(List<LabelledRow> rows, Duration took, LinearSGDModel model) {
+    /**
+     * A feature with one value in every row cannot be standardised (its spread is zero) nor learnt
+     * from; and a target with one value leaves nothing to predict.
+     *
+     * @throws IllegalArgumentException naming the constant columns
+     */
+    static void checkVaries(FeatureSchema schema, List<LabelledRow> rows) {
+        List<String> constant = new ArrayList<>();
+        double[] first = rows.getFirst().features();
+        for (int i = 0; i < first.length; i++) {
+            boolean varies = false;
+            for (LabelledRow row : rows) {
+                if (row.features()[i] != first[i]) {
+                    varies = true;
+                    break;
+                }
+            }
+            if (!varies) {
+                constant.add(schema.names().get(i));
+            }
+        }
+        if (!constant.isEmpty()) {
+            throw new IllegalArgumentException("feature" + (constant.size() > 1 ? "s " : " ") + String.join(", ", constant)
+                    + (constant.size() > 1 ? " have" : " has") + " the same value in every training row, so nothing can "
+                    + "be learnt from " + (constant.size() > 1 ? "them" : "it") + "; leave " + (constant.size() > 1
+                    ? "them" : "it") + " out");
+        }
+        double target = rows.getFirst().target();
+        if (rows.stream().allMatch(row -> row.target() == target)) {
+            throw new IllegalArgumentException("the target is " + target + " in every training row; there is nothing "
+                    + "to predict");
+        }
+    }
+
+    /** The target's magnitude: its standard deviation, or its mean's size when that is larger. */
+    static double targetScale(List<LabelledRow> rows) {
+        double mean = 0;
+        for (LabelledRow row : rows) {
+            mean += row.target();
+        }
+        mean /= rows.size();
+        double squares = 0;
+        for (LabelledRow row : rows) {
+            squares += (row.target() - mean) * (row.target() - mean);
+        }
+        return Math.max(Math.sqrt(squares / rows.size()), Math.abs(mean));
+    }
+
+    private Map<String, Object> provenance(List<LabelledRow> rows, Duration took, TransformedModel<Regressor> model,
+            double learningRate) {
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("trainer", LinearSGDTrainer.class.getName());
+        provenance.put("feature_scaling", "mean and standard deviation of the training rows, inside the model");
         provenance.put("tribuo_version", Tribuo.VERSION);
         provenance.put("objective", "squared_loss");
         provenance.put("optimiser", "adagrad");
         provenance.put("epochs", config.epochs());
-        provenance.put("learning_rate", config.learningRate());
+        provenance.put("learning_rate", learningRate);
+        provenance.put("relative_learning_rate", config.learningRate());
         provenance.put("epsilon", config.epsilon());
         provenance.put("minibatch_size", config.minibatchSize());
         provenance.put("seed", config.seed());

@@ -3,14 +3,16 @@ package io.scorepipe.scoring;
 import org.tribuo.Model;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.sgd.linear.LinearSGDModel;
+import org.tribuo.transform.TransformedModel;
 
 /**
  * Scores rows whose features are already validated and in {@link #schema()} order. This is the
  * boundary in front of Tribuo: nothing outside this package sees a Tribuo type.
  *
- * <p>Implementations are immutable and safe to call from any number of threads at once.
+ * <p>Implementations are immutable and safe to call from any number of threads at once. Some hold
+ * native resources (an ONNX Runtime session) until {@link #close()}d.
  */
-public interface Scorer {
+public interface Scorer extends AutoCloseable {
 
     FeatureSchema schema();
 
@@ -51,12 +53,38 @@ public interface Scorer {
     }
 
     /**
-     * The fastest scorer that gives Tribuo's own answers for {@code model}: a linear model is
-     * scored from its weights directly, anything else through Tribuo's {@code predict}.
+     * This scorer, taking rows in {@code order} instead: the same features, arranged another way
+     * (a model's schema, when a version's file lists its inputs differently). Closing the result
+     * does not close this scorer.
+     *
+     * @throws IllegalArgumentException when {@code order} does not have exactly this scorer's features
+     */
+    default Scorer taking(FeatureSchema order) {
+        if (order.equals(schema())) {
+            return this;
+        }
+        return ReorderedScorer.of(this, order);
+    }
+
+    /** Releases what the scorer holds outside the Java heap; nothing for most. */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * The fastest scorer that gives Tribuo's own answers for {@code model}: a linear model (also
+     * one whose features are standardised inside it) is scored from its weights directly, anything
+     * else through Tribuo's {@code predict}.
      */
     static Scorer of(Model<Regressor> model, FeatureSchema schema) {
-        if (model instanceof LinearSGDModel linear && model.getOutputIDInfo().size() == 1) {
-            return LinearScorer.of(linear, schema);
+        if (model.getOutputIDInfo().size() == 1) {
+            if (model instanceof LinearSGDModel linear) {
+                return LinearScorer.of(linear, schema, null);
+            }
+            if (model instanceof TransformedModel<Regressor> transformed && transformed.getDensify()
+                    && transformed.getInnerModel() instanceof LinearSGDModel linear) {
+                return LinearScorer.of(linear, schema, transformed.getTransformerMap());
+            }
         }
         return new TribuoScorer(model, schema);
     }

@@ -59,7 +59,7 @@ class ScorepipeEnvironmentPostProcessorTests {
                 "DB_PASSWORD_FILE", secret.toString(), "REDIS_URL", "redis://elsewhere:1",
                 "KAFKA_BOOTSTRAP_SERVERS", "elsewhere:1", "SCOREPIPE_DATA_DIR", "/elsewhere",
                 "ADMIN_TOKEN_FILE", secret.toString(), "DB_MIGRATION_USER", "owner", "DB_MIGRATION_PASSWORD_FILE",
-                secret.toString());
+                secret.toString(), "SCOREPIPE_DEFAULT_MODEL", "houses");
         assertThat(values.keySet()).containsExactlyInAnyOrderElementsOf(ScorepipeEnvironmentPostProcessor.VARIABLES);
         StandardEnvironment defaults = environment(Map.of());
         processor.postProcessEnvironment(defaults, new SpringApplication());

@@ -30,7 +30,7 @@ class MessageContractTests {
 
     @Test
     void auditRecords() {
-        AuditRecord sent = new AuditRecord(UUID.randomUUID(), AuditSource.BATCH, "b:7", "r-1", "v3",
+        AuditRecord sent = new AuditRecord(UUID.randomUUID(), AuditSource.BATCH, "b:7", "r-1", "houses", "v3",
                 new double[] {0.5, -1e-300, 1e300}, 151.25, true, 420, Instant.parse("2026-12-04T10:15:30.123456Z"));
 
         byte[] wire = producers.serialize("predictions.audit", sent);
@@ -39,28 +39,33 @@ class MessageContractTests {
 
         assertThat(read).usingRecursiveComparison().isEqualTo(sent);
         assertThat(fields(wire)).containsExactlyInAnyOrder("prediction_id", "source", "source_ref", "request_id",
-                "model_version", "features", "prediction", "cache_hit", "latency_micros", "created_at");
+                "model", "model_version", "features", "prediction", "cache_hit", "latency_micros", "created_at");
         assertThat(JSON.readTree(wire).get("source").asString()).isEqualTo("batch");
         assertThat(JSON.readTree(wire).get("created_at").asString()).isEqualTo("2026-12-04T10:15:30.123456Z");
+        // a record written before models had names was scored by the sample model
+        String old = new String(wire, java.nio.charset.StandardCharsets.UTF_8).replace("\"model\":\"houses\",", "");
+        assertThat(Messages.read(old.getBytes(java.nio.charset.StandardCharsets.UTF_8), AuditRecord.class).model())
+                .isEqualTo("diabetes");
     }
 
     @Test
     void retrainRequests() {
-        RetrainRequest sent = new RetrainRequest(UUID.randomUUID(), "api");
+        RetrainRequest sent = new RetrainRequest(UUID.randomUUID(), "houses", "api");
 
         assertThat(roundTrip(sent, RetrainRequest.class)).isEqualTo(sent);
-        assertThat(fields(producers.serialize("t", sent))).containsExactlyInAnyOrder("run_id", "trigger");
-        // what a script writes by hand still reads
+        assertThat(fields(producers.serialize("t", sent))).containsExactlyInAnyOrder("run_id", "model", "trigger");
+        // what a script writes by hand, or a release before models had names, still reads
         assertThat(Messages.read(("{\"run_id\": \"" + sent.runId() + "\"}").getBytes(), RetrainRequest.class))
-                .isEqualTo(sent);
+                .isEqualTo(new RetrainRequest(sent.runId(), null, "api"));
     }
 
     @Test
     void modelUpdates() {
-        ModelUpdateEvent sent = new ModelUpdateEvent("v4", "retrain: better", Instant.parse("2026-12-04T10:15:30Z"));
+        ModelUpdateEvent sent = new ModelUpdateEvent("houses", "v4", "retrain: better",
+                Instant.parse("2026-12-04T10:15:30Z"));
 
         assertThat(roundTrip(sent, ModelUpdateEvent.class)).isEqualTo(sent);
-        assertThat(fields(producers.serialize("t", sent))).containsExactlyInAnyOrder("model_version", "reason",
+        assertThat(fields(producers.serialize("t", sent))).containsExactlyInAnyOrder("model", "model_version", "reason",
                 "promoted_at");
     }
 
@@ -74,23 +79,23 @@ class MessageContractTests {
 
     @Test
     void scoringRequestsAndResults() {
-        ScoringRequest request = new ScoringRequest("order-9", List.of(0.1, 0.2));
-        ScoringRequest named = new ScoringRequest(null, Map.of("age", 0.1));
-        ScoringResult result = new ScoringResult("order-9", 151.5, "v2", UUID.randomUUID());
+        ScoringRequest request = new ScoringRequest("order-9", null, List.of(0.1, 0.2));
+        ScoringRequest named = new ScoringRequest(null, "houses", Map.of("age", 0.1));
+        ScoringResult result = new ScoringResult("order-9", 151.5, "houses", "v2", UUID.randomUUID());
 
         assertThat(roundTrip(request, ScoringRequest.class)).isEqualTo(request);
         assertThat(roundTrip(named, ScoringRequest.class)).isEqualTo(named);
         assertThat(roundTrip(result, ScoringResult.class)).isEqualTo(result);
         assertThat(fields(producers.serialize("t", result))).containsExactlyInAnyOrder("request_id", "prediction",
-                "model_version", "prediction_id");
+                "model", "model_version", "prediction_id");
     }
 
     @Test
     void trainingExamples() {
-        TrainingExample sent = new TrainingExample(List.of(0.1, 0.2), 151.0);
+        TrainingExample sent = new TrainingExample("houses", List.of(0.1, 0.2), 151.0);
 
         assertThat(roundTrip(sent, TrainingExample.class)).isEqualTo(sent);
-        assertThat(fields(producers.serialize("t", sent))).containsExactlyInAnyOrder("features", "target");
+        assertThat(fields(producers.serialize("t", sent))).containsExactlyInAnyOrder("model", "features", "target");
     }
 
     @Test

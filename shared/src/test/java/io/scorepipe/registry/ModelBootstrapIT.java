@@ -43,7 +43,7 @@ class ModelBootstrapIT {
         List<Future<Optional<ModelVersion>>> outcomes = new ArrayList<>();
         try (var executor = Executors.newFixedThreadPool(starters)) {
             for (HikariDataSource pool : pools) {
-                ModelBootstrap bootstrap = new ModelBootstrap(ModelRegistry.create(pool), TrainingConfig.DEFAULT);
+                ModelBootstrap bootstrap = new ModelBootstrap(ModelRegistry.create(pool), new TrainingExamples(pool), TrainingConfig.DEFAULT);
                 outcomes.add(executor.submit(() -> {
                     start.await();
                     return bootstrap.ensureChampion();
@@ -59,7 +59,7 @@ class ModelBootstrapIT {
             // then exactly one starter created v1, and the registry holds exactly it, as champion
             assertThat(created).filteredOn(Optional::isPresent).hasSize(1);
             ModelRegistry registry = ModelRegistry.create(pools.getFirst());
-            assertThat(registry.list()).singleElement().satisfies(version -> {
+            assertThat(registry.list(ModelNames.SAMPLE)).singleElement().satisfies(version -> {
                 assertThat(version.label()).isEqualTo("v1");
                 assertThat(version.status()).isEqualTo(ModelStatus.CHAMPION);
                 assertThat(version.metrics()).containsKeys("rmse", "mae", "r2");
@@ -78,11 +78,11 @@ class ModelBootstrapIT {
     void aFilledRegistryIsLeftAlone() {
         try (HikariDataSource dataSource = TestDatabases.migrated("bootstrap")) {
             ModelRegistry registry = ModelRegistry.create(dataSource);
-            ModelBootstrap bootstrap = new ModelBootstrap(registry, TrainingConfig.DEFAULT.withEpochs(3));
+            ModelBootstrap bootstrap = new ModelBootstrap(registry, new TrainingExamples(dataSource), TrainingConfig.DEFAULT.withEpochs(3));
             ModelVersion first = bootstrap.ensureChampion().orElseThrow();
 
             assertThat(bootstrap.ensureChampion()).isEmpty();
-            assertThat(registry.list()).hasSize(1);
+            assertThat(registry.list(ModelNames.SAMPLE)).hasSize(1);
             // registered after it was trained, not at the start of the transaction it was trained in
             Matcher trainedAt = Pattern.compile("trained-at = (\\S+)")
                     .matcher(String.valueOf(first.provenance().get("tribuo_provenance")));
@@ -96,39 +96,62 @@ class ModelBootstrapIT {
     }
 
     @Test
-    void theServingModelFollowsTheChampion() {
-        try (HikariDataSource dataSource = TestDatabases.migrated("serving")) {
+    void theServedModelsFollowTheirChampions() {
+        try (HikariDataSource dataSource = TestDatabases.migrated("serving");
+                ServingModels serving = new ServingModels(ModelRegistry.create(dataSource), 4)) {
             // given
             ModelRegistry registry = ModelRegistry.create(dataSource);
-            ServingModel serving = new ServingModel(registry);
             double[] row = BundledSample.diabetes().rows().getFirst().features();
 
             // then: nothing to serve yet
             assertThat(serving.refresh()).isFalse();
-            assertThat(serving.current()).isEmpty();
-            assertThatThrownBy(serving::require)
-                    .isInstanceOf(ModelException.class)
-                    .hasMessage("no model is serving yet: the registry has no champion");
+            assertThat(serving.champions()).isEmpty();
+            assertThatThrownBy(() -> serving.champion(ModelNames.SAMPLE))
+                    .isInstanceOf(UnknownModelException.class)
+                    .hasMessageContaining("no model named 'diabetes'");
 
             // when the first model arrives
-            new ModelBootstrap(registry, TrainingConfig.DEFAULT.withEpochs(3)).ensureChampion();
+            new ModelBootstrap(registry, new TrainingExamples(dataSource), TrainingConfig.DEFAULT.withEpochs(3))
+                    .ensureChampion();
 
             // then
             assertThat(serving.refresh()).isTrue();
             assertThat(serving.refresh()).isFalse();
-            assertThat(serving.require().label()).isEqualTo("v1");
-            double first = serving.require().scorer().score(row);
+            double first;
+            try (ServingModels.Lease lease = serving.champion(ModelNames.SAMPLE)) {
+                assertThat(lease.label()).isEqualTo("v1");
+                first = lease.scorer().score(row);
+            }
 
-            // when a different model is promoted
+            // when a different model is promoted, while a caller still holds v1
+            ServingModels.Lease held = serving.champion(ModelNames.SAMPLE);
             BundledSample sample = BundledSample.diabetes();
             TrainedModel other = new ModelTrainer(TrainingConfig.DEFAULT.withEpochs(1)).train(sample.schema(), sample.rows());
-            ModelVersion second = registry.register(NewModelVersion.of(other, Map.of(), sample.rows().size()));
-            registry.promote(second.label(), "test", "test");
+            ModelVersion second = registry.register(ModelNames.SAMPLE, NewModelVersion.of(other, Map.of(),
+                    sample.rows().size()));
+            registry.promote(ModelNames.SAMPLE, second.label(), "test", "test");
 
-            // then
+            // then the next caller gets v2, and the holder keeps scoring with v1
             assertThat(serving.refresh()).isTrue();
-            assertThat(serving.require().label()).isEqualTo("v2");
-            assertThat(serving.require().scorer().score(row)).isNotEqualTo(first);
+            try (ServingModels.Lease lease = serving.champion(ModelNames.SAMPLE)) {
+                assertThat(lease.label()).isEqualTo("v2");
+                assertThat(lease.scorer().score(row)).isNotEqualTo(first);
+            }
+            assertThat(held.label()).isEqualTo("v1");
+            assertThat(held.scorer().score(row)).isEqualTo(first);
+            held.close();
+        }
+    }
+
+    @Test
+    void aModelWithoutAChampionIsNamedAsSuch() {
+        try (HikariDataSource dataSource = TestDatabases.migrated("serving");
+                ServingModels serving = new ServingModels(ModelRegistry.create(dataSource), 4)) {
+            ModelRegistry.create(dataSource).createModel(new NewModel("houses", List.of("sqft"), "price", "csv"), () -> { });
+
+            assertThatThrownBy(() -> serving.champion("houses")).isInstanceOf(ModelException.class)
+                    .hasMessageStartingWith("model 'houses' has no champion yet");
+            assertThat(serving.knows("houses")).isTrue();
         }
     }
 }

@@ -29,6 +29,8 @@ import io.scorepipe.testing.TestServices;
 
 class ModelRegistryIT {
 
+    private static final String M = ModelNames.SAMPLE;
+
     private static TrainedModel trained;
     private TestServices.IsolatedSchema schema;
     private HikariDataSource dataSource;
@@ -46,6 +48,7 @@ class ModelRegistryIT {
         dataSource = TestDatabases.pool(schema);
         TestDatabases.flyway(dataSource).migrate();
         registry = ModelRegistry.create(dataSource);
+        registry.createModel(new NewModel(M, trained.schema().names(), "target", "sample"), () -> { });
     }
 
     @AfterEach
@@ -56,8 +59,8 @@ class ModelRegistryIT {
     @Test
     void registersNumberedCandidatesWithTheirMetadata() {
         // when
-        ModelVersion first = registry.register(newModel(0.5));
-        ModelVersion second = registry.register(newModel(0.6));
+        ModelVersion first = registry.register(M, newModel(0.5));
+        ModelVersion second = registry.register(M, newModel(0.6));
 
         // then
         assertThat(first.label()).isEqualTo("v1");
@@ -68,53 +71,53 @@ class ModelRegistryIT {
         assertThat(second.provenance()).containsKey("training_data_sha256");
         assertThat(second.trainingRows()).isEqualTo(442);
         assertThat(second.promotedAt()).isNull();
-        assertThat(registry.list()).extracting(ModelVersion::label).containsExactly("v2", "v1");
-        assertThat(registry.champion()).isEmpty();
+        assertThat(registry.list(M)).extracting(ModelVersion::label).containsExactly("v2", "v1");
+        assertThat(registry.champion(M)).isEmpty();
     }
 
     @Test
     void storedModelsLoadAndScoreLikeTheOriginal() {
-        registry.register(newModel(0.5));
+        registry.register(M, newModel(0.5));
         double[] row = BundledSample.diabetes().rows().get(10).features();
 
-        StoredModel stored = registry.load("v1").orElseThrow();
+        StoredModel stored = registry.load(M, "v1").orElseThrow();
 
         assertThat(stored.scorer().score(row)).isEqualTo(trained.scorer().score(row));
-        assertThat(registry.load("v9")).isEmpty();
+        assertThat(registry.load(M, "v9")).isEmpty();
     }
 
     @Test
     void promotionRetiresThePreviousChampionAndRollbackRestoresIt() {
-        registry.register(newModel(0.5));
-        registry.register(newModel(0.6));
-        registry.promote("v1", "first", "test");
+        registry.register(M, newModel(0.5));
+        registry.register(M, newModel(0.6));
+        registry.promote(M, "v1", "first", "test");
 
         // when
-        ModelVersion promoted = registry.promote("v2", "better", "test");
+        ModelVersion promoted = registry.promote(M, "v2", "better", "test");
 
         // then
         assertThat(promoted.status()).isEqualTo(ModelStatus.CHAMPION);
         assertThat(promoted.promotedAt()).isNotNull();
-        assertThat(registry.find("v1").orElseThrow().status()).isEqualTo(ModelStatus.RETIRED);
-        assertThat(registry.championLabel()).contains("v2");
+        assertThat(registry.find(M, "v1").orElseThrow().status()).isEqualTo(ModelStatus.RETIRED);
+        assertThat(registry.championLabels().get(M)).contains("v2");
 
         // when
-        ModelVersion restored = registry.rollback("v2 misbehaves", "test");
+        ModelVersion restored = registry.rollback(M, "v2 misbehaves", "test");
 
         // then
         assertThat(restored.label()).isEqualTo("v1");
-        assertThat(registry.championLabel()).contains("v1");
-        assertThat(registry.find("v2").orElseThrow().status()).isEqualTo(ModelStatus.RETIRED);
+        assertThat(registry.championLabels().get(M)).contains("v1");
+        assertThat(registry.find(M, "v2").orElseThrow().status()).isEqualTo(ModelStatus.RETIRED);
         assertThat(JdbcClient.create(dataSource).sql("SELECT reason FROM model_promotions ORDER BY id").query(String.class).list())
                 .containsExactly("first", "better", "v2 misbehaves");
     }
 
     @Test
     void promotingTheChampionAgainChangesNothing() {
-        registry.register(newModel(0.5));
-        ModelVersion first = registry.promote("v1", "first", "test");
+        registry.register(M, newModel(0.5));
+        ModelVersion first = registry.promote(M, "v1", "first", "test");
 
-        ModelVersion again = registry.promote("v1", "again", "test");
+        ModelVersion again = registry.promote(M, "v1", "again", "test");
 
         assertThat(again.promotedAt()).isEqualTo(first.promotedAt());
         assertThat(JdbcClient.create(dataSource).sql("SELECT count(*) FROM model_promotions").query(Integer.class).single()).isOne();
@@ -122,12 +125,12 @@ class ModelRegistryIT {
 
     @Test
     void unknownVersionsAndEmptyHistoryAreClearErrors() {
-        assertThatThrownBy(() -> registry.promote("v7", "x", "test"))
+        assertThatThrownBy(() -> registry.promote(M, "v7", "x", "test"))
                 .isInstanceOf(UnknownModelVersionException.class)
-                .hasMessage("no model version 'v7' is registered");
-        registry.register(newModel(0.5));
-        registry.promote("v1", "first", "test");
-        assertThatIllegalStateException().isThrownBy(() -> registry.rollback("x", "test"))
+                .hasMessage("model 'diabetes' has no version 'v7'");
+        registry.register(M, newModel(0.5));
+        registry.promote(M, "v1", "first", "test");
+        assertThatIllegalStateException().isThrownBy(() -> registry.rollback(M, "x", "test"))
                 .withMessageStartingWith("nothing to roll back to");
     }
 
@@ -135,7 +138,7 @@ class ModelRegistryIT {
     void concurrentPromotesLeaveExactlyOneChampion() throws Exception {
         // given five versions and sixteen threads, each with its own connection pool like a process
         for (int i = 0; i < 5; i++) {
-            registry.register(newModel(0.5));
+            registry.register(M, newModel(0.5));
         }
         int threads = 16;
         CountDownLatch start = new CountDownLatch(1);
@@ -154,7 +157,7 @@ class ModelRegistryIT {
                         results.add(executor.submit(() -> {
                             start.await();
                             for (int i = 0; i < 20; i++) {
-                                other.promote("v" + (1 + random.nextInt(5)), "race", "test");
+                                other.promote(M, "v" + (1 + random.nextInt(5)), "race", "test");
                                 assertThat(countChampions()).isOne();
                             }
                             return null;
@@ -176,18 +179,69 @@ class ModelRegistryIT {
 
         // then
         assertThat(countChampions()).isOne();
-        assertThat(registry.list()).filteredOn(v -> v.status() == ModelStatus.CHAMPION).hasSize(1);
+        assertThat(registry.list(M)).filteredOn(v -> v.status() == ModelStatus.CHAMPION).hasSize(1);
     }
 
     @Test
     void theDatabaseItselfRefusesASecondChampion() {
-        registry.register(newModel(0.5));
-        registry.register(newModel(0.5));
-        registry.promote("v1", "first", "test");
+        registry.register(M, newModel(0.5));
+        registry.register(M, newModel(0.5));
+        registry.promote(M, "v1", "first", "test");
 
         assertThatThrownBy(() -> JdbcClient.create(dataSource)
                 .sql("UPDATE model_versions SET status = 'champion' WHERE version = 2").update())
                 .hasMessageContaining("model_versions_one_champion");
+    }
+
+    @Test
+    void modelsSideBySideHaveTheirOwnVersionsChampionsAndHistory() {
+        // given a second model with a schema of its own
+        registry.createModel(new NewModel("houses", List.of("sqft", "rooms"), "price", "csv"), () -> { });
+        registry.register(M, newModel(0.5));
+        registry.register(M, newModel(0.5));
+        registry.promote(M, "v1", "first", "test");
+        registry.promote(M, "v2", "second", "test");
+
+        // when
+        ModelVersion houses = registry.register("houses", newModel(0.7));
+        registry.promote("houses", "v1", "its first", "test");
+
+        // then: numbered from 1 again, one champion per model, histories apart
+        assertThat(houses.model()).isEqualTo("houses");
+        assertThat(houses.label()).isEqualTo("v1");
+        assertThat(registry.championLabels()).containsEntry(M, java.util.Optional.of("v2"))
+                .containsEntry("houses", java.util.Optional.of("v1"));
+        assertThat(registry.promotions("houses", 0, 10)).extracting(Promotion::reason).containsExactly("its first");
+        assertThat(registry.models()).extracting(ModelInfo::name, ModelInfo::champion, ModelInfo::versions)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(M, "v2", 2),
+                        org.assertj.core.groups.Tuple.tuple("houses", "v1", 1));
+        assertThat(registry.model("houses").orElseThrow().featureNames()).containsExactly("sqft", "rooms");
+
+        // when diabetes rolls back, houses is untouched
+        registry.rollback(M, "undo", "test");
+        assertThat(registry.championLabels()).containsEntry(M, java.util.Optional.of("v1"))
+                .containsEntry("houses", java.util.Optional.of("v1"));
+        assertThatIllegalStateException().isThrownBy(() -> registry.rollback("houses", "x", "test"))
+                .withMessageContaining("no version of houses was champion before");
+    }
+
+    @Test
+    void aTakenNameOrAnUnknownModelIsAClearErrorAndChangesNothing() {
+        boolean[] ran = {false};
+        assertThatThrownBy(() -> registry.createModel(new NewModel(M, List.of("x"), null, "csv"), () -> ran[0] = true))
+                .isInstanceOf(ModelNameTakenException.class).hasMessageContaining("a model named 'diabetes' exists already");
+        assertThat(ran[0]).isFalse();
+        assertThatThrownBy(() -> registry.register("nope", newModel(0.5))).isInstanceOf(UnknownModelException.class)
+                .hasMessageContaining("no model named 'nope'");
+        assertThat(registry.championLabels()).doesNotContainKey("nope");
+    }
+
+    @Test
+    void aModelCreatedWithWorkThatFailsLeavesNoTrace() {
+        assertThatThrownBy(() -> registry.createModel(new NewModel("houses", List.of("sqft"), "price", "csv"), () -> {
+            throw new IllegalStateException("the examples could not be stored");
+        })).hasMessage("the examples could not be stored");
+        assertThat(registry.model("houses")).isEmpty();
     }
 
     private int countChampions() {

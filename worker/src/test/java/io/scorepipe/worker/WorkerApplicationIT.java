@@ -11,9 +11,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
+import io.scorepipe.registry.ModelNames;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelStatus;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.testing.TestServices;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -31,7 +32,7 @@ class WorkerApplicationIT {
     ModelRegistry registry;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     @Autowired
     JdbcClient jdbc;
@@ -41,11 +42,11 @@ class WorkerApplicationIT {
         // then: Flyway ran, version 1 was trained from the bundled sample and serves
         assertThat(jdbc.sql("SELECT count(*) FROM flyway_schema_history WHERE success").query(Integer.class).single())
                 .isGreaterThanOrEqualTo(4);
-        assertThat(registry.list()).singleElement().satisfies(version -> {
+        assertThat(registry.list(ModelNames.SAMPLE)).singleElement().satisfies(version -> {
             assertThat(version.label()).isEqualTo("v1");
             assertThat(version.status()).isEqualTo(ModelStatus.CHAMPION);
         });
-        assertThat(serving.require().label()).isEqualTo("v1");
+        assertThat(serving.championLabel(ModelNames.SAMPLE).orElseThrow()).isEqualTo("v1");
 
         RestClient http = RestClient.create("http://127.0.0.1:" + port);
         int readiness = http.get().uri("/actuator/health/readiness")

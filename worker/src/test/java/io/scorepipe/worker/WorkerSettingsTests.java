@@ -15,10 +15,10 @@ import org.springframework.context.annotation.Configuration;
 
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelProperties;
+import io.scorepipe.registry.RetrainProperties;
 import io.scorepipe.system.Causes;
 import io.scorepipe.worker.audit.AuditSinkProperties;
 import io.scorepipe.worker.batch.BatchProperties;
-import io.scorepipe.worker.retrain.RetrainProperties;
 import io.scorepipe.worker.stream.StreamProperties;
 
 /** Every setting the worker reads is checked at start-up: a wrong one stops it, naming the property. */

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import io.scorepipe.api.system.UploadTooLargeException;
 import io.scorepipe.batch.BatchRecords;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.scoring.InvalidInputException;
@@ -26,11 +27,12 @@ import io.scorepipe.scoring.InvalidInputException;
 record BatchUploads(DataFolders folders, BatchRecords batches, long maxBytes) {
 
     /**
+     * @param model the model that scores it; it exists
      * @return the new batch's id
      * @throws UploadTooLargeException past the size limit
      * @throws InvalidInputException when the upload is empty: refused at once rather than as a failed batch
      */
-    UUID store(InputStream body, @Nullable String requestedName, boolean rescore) throws IOException {
+    UUID store(InputStream body, String model, @Nullable String requestedName, boolean rescore) throws IOException {
         UUID id = UUID.randomUUID();
         String name = DataFolders.sanitize(requestedName);
         Path part = DataFolders.inside(folders.inbox(), "." + id + ".part");
@@ -39,7 +41,7 @@ record BatchUploads(DataFolders folders, BatchRecords batches, long maxBytes) {
                 throw new InvalidInputException("file",
                         "the upload is empty: expected a CSV file whose first line names the model's features");
             }
-            batches.createUploaded(id, name, rescore);
+            batches.createUploaded(id, model, name, rescore);
             Files.move(part, DataFolders.inside(folders.inbox(), DataFolders.uploadedName(id, name)),
                     StandardCopyOption.ATOMIC_MOVE);
             return id;

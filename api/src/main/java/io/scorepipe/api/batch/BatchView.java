@@ -24,7 +24,8 @@ import io.scorepipe.batch.BatchState;
  * @param percentDone share of rows done
  * @param rowsPerSecond rows done per second since the job started
  * @param etaSeconds estimated seconds left
- * @param modelVersion the version that scores the whole file
+ * @param model the model that scores it
+ * @param modelVersion the version of it that scores the whole file
  * @param error why it failed
  * @param duplicateOf the earlier batch whose results this one shares
  * @param results where to download the results
@@ -44,6 +45,7 @@ record BatchView(
         @JsonProperty("percent_done") @Nullable Double percentDone,
         @JsonProperty("rows_per_second") @Nullable Double rowsPerSecond,
         @JsonProperty("eta_seconds") @Nullable Long etaSeconds,
+        @JsonProperty("model") String model,
         @JsonProperty("model_version") @Nullable String modelVersion,
         @JsonProperty("error") @Nullable String error,
         @JsonProperty("duplicate_of") @Nullable UUID duplicateOf,
@@ -71,7 +73,7 @@ record BatchView(
         boolean hasRejects = hasResults || batch.status() == BatchState.FAILED && batch.rejectsPath() != null;
         String base = "/batches/" + batch.id();
         return new BatchView(batch.id(), batch.fileName(), batch.status().dbValue(), total, batch.rowsScored(),
-                batch.rowsRejected(), percent, rate, eta, batch.modelVersion(), batch.error(), batch.duplicateOf(),
+                batch.rowsRejected(), percent, rate, eta, batch.model(), batch.modelVersion(), batch.error(), batch.duplicateOf(),
                 hasResults ? base + "/results" : null, hasRejects ? base + "/rejects" : null, batch.createdAt(),
                 batch.startedAt(), batch.finishedAt());
     }

@@ -25,6 +25,8 @@ import io.scorepipe.api.system.ProblemResponse;
 import io.scorepipe.batch.Batch;
 import io.scorepipe.batch.BatchRecords;
 import io.scorepipe.batch.BatchState;
+import io.scorepipe.registry.ModelProperties;
+import io.scorepipe.registry.ModelRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -42,21 +44,26 @@ class BatchesController {
     /** Both upload forms are one operation in the API description; each carries the whole text. */
     private static final String UPLOAD = "Send the file itself as a text/csv body, or as the part 'file' of a "
             + "multipart form (its name is then the file's own unless name is given). Its header must name the model's "
-            + "features, in any order; other columns pass through to the results. A file whose content was scored "
+            + "features, in any order (the default model's, or those of the model named by model); other columns pass through to the results. A file whose content was scored "
             + "before points at those results (status 'duplicate') unless rescore=true. Answers 202 at once with the "
             + "batch to poll (Location).";
 
     private final BatchUploads uploads;
     private final BatchRecords batches;
+    private final ModelRegistry registry;
+    private final String defaultModel;
 
-    BatchesController(BatchUploads uploads, BatchRecords batches) {
+    BatchesController(BatchUploads uploads, BatchRecords batches, ModelRegistry registry, ModelProperties properties) {
         this.uploads = uploads;
         this.batches = batches;
+        this.registry = registry;
+        this.defaultModel = properties.defaultName();
     }
 
     @Operation(summary = "Upload a CSV file to score", description = UPLOAD)
     @ApiResponse(responseCode = "202", description = "Accepted: the batch, 'uploaded'",
             headers = @Header(name = "Location", description = "the batch to poll, /batches/{id}"))
+    @ProblemResponse(status = 404, when = "no model has the name given as model")
     @ProblemResponse(status = 413, when = "the file is larger than scorepipe.upload.max-size")
     @ProblemResponse(status = 422, when = "the upload is empty")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The CSV file itself", required = true,
@@ -67,24 +74,37 @@ class BatchesController {
             @Parameter(description = "the file's name, for the results and rejects files", example = "patients.csv")
             @RequestParam(required = false) @Nullable String name,
             @Parameter(description = "score it even when the same content was scored before")
-            @RequestParam(defaultValue = "false") boolean rescore) throws IOException {
+            @RequestParam(defaultValue = "false") boolean rescore,
+            @Parameter(description = "the model that scores it (default: the default model)", example = "diabetes")
+            @RequestParam(required = false) @Nullable String model) throws IOException {
+        String scoredBy = model(model);
         try (InputStream body = request.getInputStream()) {
-            return accepted(uploads.store(body, name, rescore));
+            return accepted(uploads.store(body, scoredBy, name, rescore));
         }
     }
 
     @Operation(summary = "Upload a CSV file to score", description = UPLOAD)
     @ApiResponse(responseCode = "202", description = "Accepted: the batch, 'uploaded'",
             headers = @Header(name = "Location", description = "the batch to poll, /batches/{id}"))
+    @ProblemResponse(status = 404, when = "no model has the name given as model")
     @ProblemResponse(status = 413, when = "the file is larger than scorepipe.upload.max-size")
     @ProblemResponse(status = 422, when = "the upload is empty")
     @PostMapping(path = "/batches", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchView> uploadForm(@RequestPart("file") MultipartFile file,
-            @RequestParam(required = false) @Nullable String name, @RequestParam(defaultValue = "false") boolean rescore)
-            throws IOException {
+            @RequestParam(required = false) @Nullable String name, @RequestParam(defaultValue = "false") boolean rescore,
+            @RequestParam(required = false) @Nullable String model) throws IOException {
+        String scoredBy = model(model);
         try (InputStream body = file.getInputStream()) {
-            return accepted(uploads.store(body, name != null ? name : file.getOriginalFilename(), rescore));
+            return accepted(uploads.store(body, scoredBy, name != null ? name : file.getOriginalFilename(), rescore));
         }
+    }
+
+    /** The model a batch is for: the one named, which must exist, or the default. */
+    private String model(@Nullable String model) {
+        if (model == null || model.isBlank()) {
+            return defaultModel;
+        }
+        return registry.requireModel(model.strip()).name();
     }
 
     @Operation(summary = "Recent batches, newest first", description = "Each with its status and progress.")

@@ -18,14 +18,16 @@ import io.scorepipe.registry.Promotion;
 /**
  * A model version as {@code /models} shows it.
  *
+ * @param model the model it is a version of
  * @param version the label predictions carry as {@code model_version}
  * @param status candidate, champion or retired
- * @param features the model's features, in order
+ * @param format how it is stored and scored: {@code tribuo-protobuf} or {@code onnx}
+ * @param features the version's features, in the order it takes them
  * @param metrics evaluation figures
  * @param decision where it stands now: {@code promoted} once it was ever promoted (by anyone), else
  *     what the retrain that made it decided
  * @param reason why: the latest promotion's reason, or the retrain's
- * @param promotedBy who or what promoted it last: api, retrain or bootstrap
+ * @param promotedBy who or what promoted it last: api, retrain, import or bootstrap
  * @param provenance how it was made
  * @param trainingRows rows it learnt from
  * @param createdAt when it was registered
@@ -33,8 +35,10 @@ import io.scorepipe.registry.Promotion;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ModelView(
+        @JsonProperty("model") String model,
         @JsonProperty("version") String version,
         @JsonProperty("status") String status,
+        @JsonProperty("format") String format,
         @JsonProperty("features") List<String> features,
         @JsonProperty("metrics") Map<String, Object> metrics,
         @JsonProperty("decision") @Nullable String decision,
@@ -68,7 +72,8 @@ record ModelView(
         boolean promoted = promotion != null || version.status() != ModelStatus.CANDIDATE;
         String decision = promoted ? "promoted" : retrainDecision == null ? null : retrainDecision.toString();
         String reason = promotion != null ? promotion.reason() : retrainReason == null ? null : retrainReason.toString();
-        return new ModelView(version.label(), version.status().name().toLowerCase(Locale.ROOT), version.featureNames(),
+        return new ModelView(version.model(), version.label(), version.status().name().toLowerCase(Locale.ROOT),
+                version.format().dbValue(), version.featureNames(),
                 figures, decision, reason, promotion == null ? null : promotion.promotedBy(), provenance,
                 version.trainingRows(), version.createdAt(), version.promotedAt());
     }

@@ -38,7 +38,8 @@ final class PredictApi {
      * The answer to {@code POST /predict}.
      *
      * @param prediction the predicted value
-     * @param modelVersion the model version that scored it
+     * @param model the model that scored it
+     * @param modelVersion the version of it that scored it
      * @param predictionId the prediction's id in the audit trail
      * @param cached whether it came from the cache
      * @param requestId the caller's id, when given
@@ -46,13 +47,15 @@ final class PredictApi {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record PredictResponse(
             @JsonProperty("prediction") double prediction,
+            @JsonProperty("model") String model,
             @JsonProperty("model_version") String modelVersion,
             @JsonProperty("prediction_id") UUID predictionId,
             @JsonProperty("cached") boolean cached,
             @JsonProperty("request_id") @Nullable String requestId) {
 
         static PredictResponse of(Prediction prediction, @Nullable String requestId) {
-            return new PredictResponse(prediction.value(), prediction.modelVersion(), prediction.predictionId(),
+            return new PredictResponse(prediction.value(), prediction.model(), prediction.modelVersion(),
+                    prediction.predictionId(),
                     prediction.cached(), requestId);
         }
     }
@@ -72,18 +75,20 @@ final class PredictApi {
     /**
      * The answer to {@code POST /predict/batch}.
      *
-     * @param modelVersion the one version that scored every row
+     * @param model the model that scored every row
+     * @param modelVersion the one version of it that scored every row
      * @param results one result per row, in input order
      * @param requestId the caller's id, when given
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record BatchResponse(
+            @JsonProperty("model") String model,
             @JsonProperty("model_version") String modelVersion,
             @JsonProperty("results") List<RowResult> results,
             @JsonProperty("request_id") @Nullable String requestId) {
 
         static BatchResponse of(PredictionService.BatchOutcome outcome, @Nullable String requestId) {
-            return new BatchResponse(outcome.modelVersion(),
+            return new BatchResponse(outcome.model(), outcome.modelVersion(),
                     outcome.rows().stream().map(RowResult::of).toList(), requestId);
         }
     }

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditWriter;
 import io.scorepipe.config.TopicProperties;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ServingModels;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
 
@@ -50,7 +50,7 @@ class PredictConfiguration {
     }
 
     @Bean
-    PredictionService predictionService(ServingModel serving, PredictionCache cache, AuditPublisher audit,
+    PredictionService predictionService(ServingModels serving, PredictionCache cache, AuditPublisher audit,
             MeterRegistry meters) {
         return new PredictionService(serving, cache, audit, meters);
     }

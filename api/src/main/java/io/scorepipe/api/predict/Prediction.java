@@ -7,8 +7,9 @@ import java.util.UUID;
  *
  * @param predictionId its identity, as stored in the audit trail
  * @param value the predicted value
- * @param modelVersion the label of the model that scored it
+ * @param model the model that scored it
+ * @param modelVersion the label of its version that scored it
  * @param cached whether it came from the cache
  */
-record Prediction(UUID predictionId, double value, String modelVersion, boolean cached) {
+record Prediction(UUID predictionId, double value, String model, String modelVersion, boolean cached) {
 }

@@ -17,8 +17,9 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Predictions cached in Redis. A key covers the model version and the canonical feature values,
- * so a promoted model never answers from an older model's entries. Redis is an optimisation:
+ * Predictions cached in Redis. A key covers the model, its version and the canonical feature
+ * values, so a promoted version never answers from an older one's entries, nor one model from
+ * another's. Redis is an optimisation:
  * every failure is a miss, and after one the {@link Breaker} keeps requests off Redis for a
  * while, so a dead Redis costs at most one short timeout per period. Thread-safe.
  */
@@ -49,7 +50,7 @@ class PredictionCache {
     }
 
     /** Cached predictions for {@code rows} (null where there is none), in one round trip. */
-    @Nullable Double[] getAll(String modelVersion, List<double[]> rows) {
+    @Nullable Double[] getAll(String model, String modelVersion, List<double[]> rows) {
         Double[] found = new Double[rows.size()];
         if (rows.isEmpty()) {
             return found;
@@ -58,7 +59,7 @@ class PredictionCache {
             skipped.increment(rows.size());
             return found;
         }
-        String[] keys = rows.stream().map(row -> key(modelVersion, row)).toArray(String[]::new);
+        String[] keys = rows.stream().map(row -> key(model, modelVersion, row)).toArray(String[]::new);
         try {
             List<String> values = keys.length == 1 ? Arrays.asList(redis.get(keys[0])) : redis.mget(keys);
             breaker.success();
@@ -80,18 +81,18 @@ class PredictionCache {
     }
 
     /** Stores freshly scored predictions, in one round trip; failures are logged and forgotten. */
-    void putAll(String modelVersion, List<double[]> rows, List<Double> predictions) {
+    void putAll(String model, String modelVersion, List<double[]> rows, List<Double> predictions) {
         if (rows.isEmpty() || !breaker.allows()) {
             return;
         }
         try {
             if (rows.size() == 1) {
-                redis.setex(key(modelVersion, rows.getFirst()), ttlSeconds, Double.toString(predictions.getFirst()));
+                redis.setex(key(model, modelVersion, rows.getFirst()), ttlSeconds, Double.toString(predictions.getFirst()));
             }
             else {
                 try (AbstractPipeline pipeline = redis.pipelined()) {
                     for (int i = 0; i < rows.size(); i++) {
-                        pipeline.setex(key(modelVersion, rows.get(i)), ttlSeconds, Double.toString(predictions.get(i)));
+                        pipeline.setex(key(model, modelVersion, rows.get(i)), ttlSeconds, Double.toString(predictions.get(i)));
                     }
                     pipeline.sync();
                 }
@@ -121,8 +122,8 @@ class PredictionCache {
         }
     }
 
-    String key(String modelVersion, double[] features) {
-        return keyPrefix + modelVersion + ":" + fingerprint(features);
+    String key(String model, String modelVersion, double[] features) {
+        return keyPrefix + model + ":" + modelVersion + ":" + fingerprint(features);
     }
 
     private void failed(String what, RuntimeException ex) {

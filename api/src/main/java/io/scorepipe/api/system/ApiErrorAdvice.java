@@ -1,6 +1,7 @@
 package io.scorepipe.api.system;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -21,8 +22,9 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import io.scorepipe.api.batch.UploadTooLargeException;
 import io.scorepipe.api.predict.AuditUnavailableException;
+import io.scorepipe.registry.ModelNameTakenException;
+import io.scorepipe.registry.UnknownModelException;
 import io.scorepipe.registry.UnknownModelVersionException;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.ModelException;
@@ -62,6 +64,18 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnknownModelVersionException.class)
     ProblemDetail unknownVersion(UnknownModelVersionException ex) {
         return problem(HttpStatus.NOT_FOUND, "Unknown model version", ex.getMessage());
+    }
+
+    @ExceptionHandler(UnknownModelException.class)
+    ProblemDetail unknownModel(UnknownModelException ex) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown model", ex.getMessage());
+    }
+
+    @ExceptionHandler(ModelNameTakenException.class)
+    ProblemDetail nameTaken(ModelNameTakenException ex) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid input", ex.getMessage());
+        problem.setProperty("errors", List.of(Map.of("field", "name", "message", ex.getMessage())));
+        return problem;
     }
 
     @ExceptionHandler(ApiProblemException.class)

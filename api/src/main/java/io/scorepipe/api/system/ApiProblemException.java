@@ -4,7 +4,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * A caller's request that cannot be served as asked, with the status and title it gets: an unknown
- * id (404), or a resource not in the state asked for (409). The detail says what to do.
+ * id (404), a resource not in the state asked for (409), or content that cannot be used (422). The
+ * detail says what to do.
  */
 public class ApiProblemException extends RuntimeException {
 
@@ -20,6 +21,11 @@ public class ApiProblemException extends RuntimeException {
     /** 404: nothing has that id. */
     public static ApiProblemException notFound(String title, String detail) {
         return new ApiProblemException(HttpStatus.NOT_FOUND, title, detail);
+    }
+
+    /** 422: the request is well-formed, but what it carries cannot be used (a model file that does not fit). */
+    public static ApiProblemException unprocessable(String title, String detail) {
+        return new ApiProblemException(HttpStatus.UNPROCESSABLE_CONTENT, title, detail);
     }
 
     /** 409: it exists, but not in the state the request needs. */

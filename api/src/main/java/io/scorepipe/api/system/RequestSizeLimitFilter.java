@@ -1,6 +1,7 @@
 package io.scorepipe.api.system;
 
 import java.io.IOException;
+import java.util.Locale;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -17,7 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Caps JSON request bodies: a declared length over the limit is refused before anything is read,
  * and a chunked body is cut off as soon as it passes the limit (the error handler turns that into
- * 413). Nobody can make the api buffer an unbounded body.
+ * 413). Nobody can make the api buffer an unbounded body. File uploads are capped where they are read.
  */
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
@@ -25,6 +26,18 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     RequestSizeLimitFilter(long limit) {
         this.limit = limit;
+    }
+
+    /** Files (a CSV to train from, a model to import) are uploads with limits of their own. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return false;
+        }
+        String lower = type.toLowerCase(Locale.ROOT);
+        return lower.startsWith("multipart/") || lower.startsWith("text/csv")
+                || lower.startsWith("application/octet-stream");
     }
 
     @Override

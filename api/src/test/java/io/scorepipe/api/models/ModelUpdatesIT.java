@@ -20,7 +20,8 @@ import io.scorepipe.api.ApiApplication;
 import io.scorepipe.api.Http;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.NewModelVersion;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelNames;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.ModelTrainer;
 import io.scorepipe.scoring.TrainingConfig;
@@ -47,7 +48,7 @@ class ModelUpdatesIT {
             BundledSample sample = BundledSample.diabetes();
             var model = new ModelTrainer(TrainingConfig.DEFAULT.withEpochs(2)).train(sample.schema(), sample.rows());
             String label = first.getBean(ModelRegistry.class)
-                    .register(NewModelVersion.of(model, Map.of(), sample.rows().size())).label();
+                    .register(ModelNames.SAMPLE, NewModelVersion.of(model, Map.of(), sample.rows().size())).label();
 
             // when it is promoted through the first instance
             Http.Response promoted = new Http(port(first)).postJson("/models/" + label + "/promote", "{}",
@@ -56,8 +57,8 @@ class ModelUpdatesIT {
 
             // then both serve it within 5 s, the second one through the model.updates event
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                assertThat(first.getBean(ServingModel.class).require().label()).isEqualTo(label);
-                assertThat(second.getBean(ServingModel.class).require().label()).isEqualTo(label);
+                assertThat(first.getBean(ServingModels.class).championLabel(ModelNames.SAMPLE)).contains(label);
+                assertThat(second.getBean(ServingModels.class).championLabel(ModelNames.SAMPLE)).contains(label);
             });
             double[] row = sample.rows().getFirst().features();
             assertThat(new Http(port(second)).postJson("/predict", Http.json(Map.of("features", row)))

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +24,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.util.unit.DataSize;
 
+import io.scorepipe.registry.ModelProperties;
+import io.scorepipe.registry.UnknownModelException;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.ModelException;
 
@@ -35,6 +38,7 @@ import io.scorepipe.scoring.ModelException;
 class PredictControllerTests {
 
     @TestConfiguration
+    @EnableConfigurationProperties(ModelProperties.class)
     static class Limits {
 
         @Bean
@@ -53,19 +57,21 @@ class PredictControllerTests {
     void aScoredRowAnswersWithThePredictionAndItsVersion() {
         // given
         UUID id = UUID.randomUUID();
-        given(predictions.predict(any(), eq("r-1"))).willReturn(new Prediction(id, 151.5, "v3", true));
+        given(predictions.predict(eq("diabetes"), any(), eq("r-1")))
+                .willReturn(new Prediction(id, 151.5, "diabetes", "v3", true));
 
         // when / then
         assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"features\": [1, 2], \"request_id\": \"r-1\"}"))
                 .hasStatusOk().bodyJson().isLenientlyEqualTo("""
-                        {"prediction": 151.5, "model_version": "v3", "prediction_id": "%s", "cached": true,
+                        {"prediction": 151.5, "model": "diabetes", "model_version": "v3", "prediction_id": "%s",
+                         "cached": true,
                          "request_id": "r-1"}""".formatted(id));
     }
 
     @Test
     void featuresThatDoNotFitAre422NamingTheField() {
-        given(predictions.predict(any(), any())).willThrow(new InvalidInputException("bmi", "feature 'bmi' is NaN"));
+        given(predictions.predict(any(), any(), any())).willThrow(new InvalidInputException("bmi", "feature 'bmi' is NaN"));
 
         assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON).content("{\"features\": [1]}"))
                 .hasStatus(HttpStatus.UNPROCESSABLE_CONTENT).hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -76,13 +82,13 @@ class PredictControllerTests {
 
     @Test
     void noModelAndNoAuditTrailAre503WithRetryAfter() {
-        given(predictions.predict(any(), any())).willThrow(new ModelException("no model is serving yet"));
+        given(predictions.predict(any(), any(), any())).willThrow(new ModelException("no model is serving yet"));
         assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON).content("{\"features\": [1]}"))
                 .hasStatus(HttpStatus.SERVICE_UNAVAILABLE).hasHeader("Retry-After", "5")
                 .bodyJson().extractingPath("$.title").isEqualTo("Model unavailable");
 
         willThrow(new AuditUnavailableException("the audit trail is unavailable", new IllegalStateException("both gone")))
-                .given(predictions).predict(any(), any());
+                .given(predictions).predict(any(), any(), any());
         assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON).content("{\"features\": [1]}"))
                 .hasStatus(HttpStatus.SERVICE_UNAVAILABLE).bodyJson().extractingPath("$.title")
                 .isEqualTo("Audit trail unavailable");
@@ -117,8 +123,9 @@ class PredictControllerTests {
     void aBatchAnswersEachRowInOrderWithABadRowsErrorInItsPlace() {
         // given
         UUID id = UUID.randomUUID();
-        given(predictions.predictAll(anyList(), eq(null), anyInt())).willReturn(new PredictionService.BatchOutcome("v3",
-                List.of(PredictionService.RowOutcome.scored(new Prediction(id, 10.0, "v3", false)),
+        given(predictions.predictAll(eq("diabetes"), anyList(), eq(null), anyInt())).willReturn(
+                new PredictionService.BatchOutcome("diabetes", "v3",
+                List.of(PredictionService.RowOutcome.scored(new Prediction(id, 10.0, "diabetes", "v3", false)),
                         PredictionService.RowOutcome.failed(new InvalidInputException("features", "expected 2 features, got 1")))));
 
         // when / then
@@ -137,5 +144,28 @@ class PredictControllerTests {
         assertThat(mvc.post().uri("/predict/batch").contentType(MediaType.APPLICATION_JSON).content("{}"))
                 .hasStatus(HttpStatus.UNPROCESSABLE_CONTENT).bodyJson().extractingPath("$.errors[0]")
                 .isEqualTo(Map.of("field", "rows", "message", "rows must be an array of records (arrays or objects)"));
+    }
+
+    @Test
+    void aNamedModelIsScoredThroughItsOwnRouteAndAnUnknownOneIs404() {
+        UUID id = UUID.randomUUID();
+        given(predictions.predict(eq("houses"), any(), eq(null))).willReturn(new Prediction(id, 250000.0, "houses", "v1",
+                false));
+        given(predictions.predict(eq("nope"), any(), any())).willThrow(new UnknownModelException("nope"));
+
+        assertThat(mvc.post().uri("/models/houses/predict").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"features\": {\"sqft\": 1200}}")).hasStatusOk().bodyJson().isLenientlyEqualTo("""
+                        {"prediction": 250000.0, "model": "houses", "model_version": "v1"}""");
+        assertThat(mvc.post().uri("/models/nope/predict").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"features\": [1]}")).hasStatus(HttpStatus.NOT_FOUND).bodyJson().extractingPath("$.detail")
+                .isEqualTo("no model named 'nope' is registered (GET /models lists them)");
+    }
+
+    @Test
+    void theDefaultModelNotYetMadeIsNotReadyRatherThanUnknown() {
+        given(predictions.predict(eq("diabetes"), any(), any())).willThrow(new UnknownModelException("diabetes"));
+
+        assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON).content("{\"features\": [1]}"))
+                .hasStatus(HttpStatus.SERVICE_UNAVAILABLE).hasHeader("Retry-After", "5");
     }
 }

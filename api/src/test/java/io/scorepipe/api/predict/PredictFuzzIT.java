@@ -28,7 +28,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.scorepipe.api.Http;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelNames;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.testing.Fuzz;
 import io.scorepipe.testing.TestServices;
@@ -66,7 +67,7 @@ class PredictFuzzIT {
     int port;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     Fuzz fuzz;
     Http http;
@@ -323,7 +324,9 @@ class PredictFuzzIT {
     }
 
     private double score(double[] row) {
-        return serving.require().scorer().score(row);
+        try (ServingModels.Lease lease = serving.champion(ModelNames.SAMPLE)) {
+            return lease.scorer().score(row);
+        }
     }
 
     /**

@@ -36,7 +36,8 @@ import io.scorepipe.api.Http;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.NewModelVersion;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelNames;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.ModelTrainer;
 import io.scorepipe.scoring.Scorer;
@@ -79,7 +80,7 @@ class PredictIT {
     int port;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     @Autowired
     ModelRegistry registry;
@@ -104,10 +105,10 @@ class PredictIT {
 
         assertThat(positional.status()).isEqualTo(200);
         assertThat(byName.status()).isEqualTo(200);
-        ServingModel.Loaded model = serving.require();
-        assertThat(positional.json().get("prediction").asDouble()).isEqualTo(model.scorer().score(row));
+        assertThat(positional.json().get("prediction").asDouble()).isEqualTo(currentScorer().score(row));
         assertThat(byName.json().get("prediction").asDouble()).isEqualTo(positional.json().get("prediction").asDouble());
-        assertThat(byName.text("/model_version")).isEqualTo(model.label());
+        assertThat(byName.text("/model_version")).isEqualTo(currentLabel());
+        assertThat(byName.text("/model")).isEqualTo("diabetes");
         assertThat(byName.text("/request_id")).isEqualTo("r-1");
         assertThat(UUID.fromString(byName.text("/prediction_id"))).isNotEqualTo(UUID.fromString(positional.text("/prediction_id")));
     }
@@ -122,12 +123,12 @@ class PredictIT {
         assertThat(response.status()).isEqualTo(200);
         JsonNode results = response.json().get("results");
         assertThat(results).hasSize(4);
-        assertThat(results.get(0).get("prediction").asDouble()).isEqualTo(serving.require().scorer().score(good));
+        assertThat(results.get(0).get("prediction").asDouble()).isEqualTo(currentScorer().score(good));
         assertThat(results.get(1).at("/error/detail").asString()).isEqualTo(
                 "expected 10 features (age, sex, bmi, bp, s1, s2, s3, s4, s5, s6), got 2");
         assertThat(results.get(2).at("/error/detail").asString()).contains("missing features sex, bmi");
         assertThat(results.get(3).has("prediction_id")).isTrue();
-        assertThat(response.text("/model_version")).isEqualTo(serving.require().label());
+        assertThat(response.text("/model_version")).isEqualTo(currentLabel());
     }
 
     @Test
@@ -204,7 +205,7 @@ class PredictIT {
 
     @Test
     void adminCallsNeedTheRightToken() {
-        String current = serving.require().label();
+        String current = currentLabel();
         String path = "/models/" + current + "/promote";
 
         assertThat(http().postJson(path, "{}").status()).isEqualTo(401);
@@ -234,7 +235,7 @@ class PredictIT {
 
     @Test
     void rollbackServesTheOlderVersionAgain() {
-        String before = serving.require().label();
+        String before = currentLabel();
         String newer = registerAndPromote(2);
         assertThat(http().get("/models/current").text("/version")).isEqualTo(newer);
 
@@ -242,11 +243,11 @@ class PredictIT {
                 "Authorization", "Bearer " + TOKEN);
 
         assertThat(rollback.status()).isEqualTo(200);
-        assertThat(serving.require().label()).isEqualTo(before);
+        assertThat(currentLabel()).isEqualTo(before);
         double[] row = SAMPLE.rows().get(5).features();
         assertThat(http().postJson("/predict", Http.json(Map.of("features", row))).text("/model_version")).isEqualTo(before);
-        JsonNode models = http().get("/models").json();
-        assertThat(models.findValuesAsString("version")).contains(before, newer);
+        JsonNode versions = http().get("/models/diabetes/versions").json();
+        assertThat(versions.findValuesAsString("version")).contains(before, newer);
     }
 
     @Test
@@ -309,10 +310,11 @@ class PredictIT {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = randomRow(random);
         }
-        String before = serving.require().label();
-        Scorer old = serving.require().scorer();
+        String before = currentLabel();
+        Scorer old = currentScorer();
         TrainedModel next = new ModelTrainer(TrainingConfig.DEFAULT.withEpochs(4)).train(SAMPLE.schema(), SAMPLE.rows());
-        String nextLabel = registry.register(NewModelVersion.of(next, Map.of(), SAMPLE.rows().size())).label();
+        String nextLabel = registry.register(ModelNames.SAMPLE, NewModelVersion.of(next, Map.of(), SAMPLE.rows().size()))
+                .label();
 
         // when 200 requests run at once and the new version is promoted in their midst
         List<Future<Http.Response>> responses = new ArrayList<>();
@@ -338,13 +340,14 @@ class PredictIT {
             assertThat(response.json().get("prediction").asDouble()).as("row %d by %s", i, version).isEqualTo(expected);
             byVersion.merge(version, 1, Integer::sum);
         }
-        assertThat(serving.require().label()).isEqualTo(nextLabel);
+        assertThat(currentLabel()).isEqualTo(nextLabel);
         assertThat(byVersion.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(200);
     }
 
     private String registerAndPromote(int epochs) {
         TrainedModel model = new ModelTrainer(TrainingConfig.DEFAULT.withEpochs(epochs)).train(SAMPLE.schema(), SAMPLE.rows());
-        String label = registry.register(NewModelVersion.of(model, Map.of(), SAMPLE.rows().size())).label();
+        String label = registry.register(ModelNames.SAMPLE, NewModelVersion.of(model, Map.of(), SAMPLE.rows().size()))
+                .label();
         Http.Response promoted = http().postJson("/models/" + label + "/promote", "{}", "Authorization", "Bearer " + TOKEN);
         assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
         return label;
@@ -375,5 +378,15 @@ class PredictIT {
         double[] row = new double[10];
         Arrays.setAll(row, i -> random.nextGaussian() * 0.05);
         return row;
+    }
+
+    private String currentLabel() {
+        return serving.championLabel(ModelNames.SAMPLE).orElseThrow();
+    }
+
+    private Scorer currentScorer() {
+        try (ServingModels.Lease lease = serving.champion(ModelNames.SAMPLE)) {
+            return lease.scorer();
+        }
     }
 }

@@ -18,20 +18,14 @@ import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.MessagePublisher;
-import io.scorepipe.registry.ModelRegistry;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelProperties;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.worker.system.Rounds;
-import io.scorepipe.worker.system.SettledFiles;
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 @EnableConfigurationProperties(BatchProperties.class)
 class BatchConfiguration {
-
-    @Bean
-    ModelPins modelPins(ModelRegistry registry) {
-        return new ModelPins(registry);
-    }
 
     /** One pace for every CSV row this worker reads, whatever the job or partition. */
     @Bean
@@ -56,16 +50,16 @@ class BatchConfiguration {
     }
 
     @Bean
-    BatchRunner batchRunner(JobRecovery jobRecovery, BatchRecords records, BatchLifecycle lifecycle, ServingModel serving,
+    BatchRunner batchRunner(JobRecovery jobRecovery, BatchRecords records, BatchLifecycle lifecycle, ServingModels serving,
             BatchProperties properties) {
         return new BatchRunner(jobRecovery, records, lifecycle, serving, properties);
     }
 
     @Bean
     InboxWatcher inboxWatcher(DataFolders folders, BatchRecords records, BatchLifecycle lifecycle,
-            MessagePublisher publisher, TopicProperties topics, BatchProperties properties) {
-        return new InboxWatcher(folders, records, lifecycle, publisher, topics.batches(),
-                new SettledFiles(folders.inbox(), "*.csv", properties.settle()), properties.strandedAfter());
+            MessagePublisher publisher, TopicProperties topics, BatchProperties properties, ModelProperties models) {
+        return new InboxWatcher(folders, records, lifecycle, publisher, topics.batches(), properties.settle(),
+                properties.strandedAfter(), models.defaultName());
     }
 
     @Bean

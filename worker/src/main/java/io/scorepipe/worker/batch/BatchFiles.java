@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.scorepipe.batch.DataFolders;
-import io.scorepipe.worker.system.Csv;
+import io.scorepipe.csv.Csv;
 import io.scorepipe.worker.system.FileHeader;
 
 /**

@@ -32,11 +32,14 @@ record BatchLifecycle(BatchRecords records, BatchFiles files, String owner) {
      * row for an upload; a file scored before (same content, no rescore asked for) becomes a
      * duplicate that points at the earlier results, and its input is archived.
      *
+     * @param model the model of the folder it was dropped in (an upload keeps the model it was uploaded for)
+     *
      * @return the batch, when it waits for a worker; empty when it was a duplicate
      */
-    Optional<Batch> queued(UUID batchId, String fileName, String sha256, Path claimed) throws IOException {
-        Batch batch = records.queue(batchId, fileName, sha256, claimed.toString());
-        Optional<Batch> earlier = batch.rescore() ? Optional.empty() : records.completedWithContent(sha256, batchId);
+    Optional<Batch> queued(UUID batchId, String model, String fileName, String sha256, Path claimed) throws IOException {
+        Batch batch = records.queue(batchId, model, fileName, sha256, claimed.toString());
+        Optional<Batch> earlier = batch.rescore() ? Optional.empty()
+                : records.completedWithContent(batch.model(), sha256, batchId);
         if (earlier.isEmpty()) {
             return Optional.of(batch);
         }

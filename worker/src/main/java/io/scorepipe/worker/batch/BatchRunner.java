@@ -1,8 +1,10 @@
 package io.scorepipe.worker.batch;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,8 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 
 import io.scorepipe.batch.Batch;
 import io.scorepipe.batch.BatchRecords;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ServingModels;
+import io.scorepipe.registry.UnknownModelException;
 import io.scorepipe.system.Causes;
 
 /**
@@ -41,14 +44,14 @@ class BatchRunner implements AutoCloseable {
     private final JobRecovery jobs;
     private final BatchRecords records;
     private final BatchLifecycle lifecycle;
-    private final ServingModel serving;
+    private final ServingModels serving;
     private final BatchProperties properties;
     private final ExecutorService pool;
     /** The batches this process runs now, so that a take-over never starts a second run here. */
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private volatile Instant lastDatabaseFailure = Instant.EPOCH;
 
-    BatchRunner(JobRecovery jobs, BatchRecords records, BatchLifecycle lifecycle, ServingModel serving,
+    BatchRunner(JobRecovery jobs, BatchRecords records, BatchLifecycle lifecycle, ServingModels serving,
             BatchProperties properties) {
         this.jobs = jobs;
         this.records = records;
@@ -123,6 +126,14 @@ class BatchRunner implements AutoCloseable {
                 }
                 log.warn("Batch {} paused: the database was unreachable; resuming in {}", batchId, wait);
             }
+            catch (UnknownModelException ex) {
+                // the file was dropped in a folder (or uploaded) for a model that does not exist (any more)
+                Batch batch = records.find(batchId).orElseThrow();
+                lifecycle.failed(batchId, batch.fileName(), ex.getMessage(), Optional.empty(),
+                        Path.of(String.valueOf(batch.inputPath())));
+                log.warn("Batch {} failed: {}", batchId, ex.getMessage());
+                return;
+            }
             catch (Exception ex) {
                 if (JobRecovery.runsElsewhere(ex) && !records.isRunBy(batchId, lifecycle.owner())) {
                     log.info("Batch {} is run by another worker now; leaving it to that one", batchId);
@@ -143,11 +154,22 @@ class BatchRunner implements AutoCloseable {
         }
     }
 
-    /** The job's parameters: the version the batch started with, or (on its first run) the serving one. */
+    /**
+     * The job's parameters: the version the batch started with, or (on its first run) its model's
+     * champion.
+     *
+     * @throws UnknownModelException when the batch's model does not exist
+     */
     private JobParameters parameters(UUID batchId) {
         Batch batch = records.find(batchId).orElseThrow();
-        String version = batch.modelVersion() != null ? batch.modelVersion() : serving.require().label();
-        return ScoreFileJob.parameters(batchId, String.valueOf(batch.inputPath()), batch.fileName(), version);
+        String version = batch.modelVersion();
+        if (version == null) {
+            try (ServingModels.Lease champion = serving.champion(batch.model())) {
+                version = champion.label();
+            }
+        }
+        return ScoreFileJob.parameters(batchId, String.valueOf(batch.inputPath()), batch.fileName(), batch.model(),
+                version);
     }
 
     private static boolean pausedByOutage(JobExecution execution) {

@@ -7,8 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,15 +25,18 @@ import io.scorepipe.batch.BatchState;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.messages.BatchEvent;
 import io.scorepipe.messages.MessagePublisher;
+import io.scorepipe.registry.ModelNames;
 import io.scorepipe.system.Sha256;
 import io.scorepipe.worker.system.SettledFiles;
 
 /**
- * Claims complete CSV files from the inbox. A file is complete when its size and time have not
- * changed for the settle period (writers may also write under a {@code .part} name and rename).
- * Claiming is an atomic move into {@code processing/}: with several workers on one folder, one
- * move succeeds and the others find the file gone. A claimed file is hashed and recorded (see
- * {@link BatchLifecycle#queued}), and a queued one is announced on {@code scoring.batches}.
+ * Claims complete CSV files from the inbox: files directly in it are for the default model, files
+ * in {@code inbox/NAME/} for the model of that name. A file is complete when its size and time
+ * have not changed for the settle period (writers may also write under a {@code .part} name and
+ * rename). Claiming is an atomic move into {@code processing/}: with several workers on one
+ * folder, one move succeeds and the others find the file gone. A claimed file is hashed and
+ * recorded (see {@link BatchLifecycle#queued}), and a queued one is announced on
+ * {@code scoring.batches}.
  *
  * <p>A file claimed into {@code processing/} whose recording failed (the database went away in
  * between, or the worker died) would wait there forever: each look also records such files once
@@ -40,47 +50,82 @@ class InboxWatcher {
     private final BatchLifecycle lifecycle;
     private final MessagePublisher publisher;
     private final String topic;
-    private final SettledFiles inbox;
+    private final Duration settle;
     private final Duration strandedAfter;
+    private final String defaultModel;
+    /** Each inbox folder's files as seen so far: the inbox's own, and each model folder's. */
+    private final Map<Path, SettledFiles> inboxes = new HashMap<>();
+    private final Set<Path> named = new HashSet<>();
 
     /**
+     * @param settle how long a file must stay unchanged to count as complete
      * @param strandedAfter longer than any claim takes to record (hashing included), so that a claim
      *     in progress is never taken for stranded
+     * @param defaultModel the model of the files directly in the inbox
      */
     InboxWatcher(DataFolders folders, BatchRecords records, BatchLifecycle lifecycle, MessagePublisher publisher,
-            String topic, SettledFiles inbox, Duration strandedAfter) {
+            String topic, Duration settle, Duration strandedAfter, String defaultModel) {
         this.folders = folders;
         this.records = records;
         this.lifecycle = lifecycle;
         this.publisher = publisher;
         this.topic = topic;
-        this.inbox = inbox;
+        this.settle = settle;
         this.strandedAfter = strandedAfter;
+        this.defaultModel = defaultModel;
     }
 
-    /** One look at the inbox, and at {@code processing/} for stranded claims; on a schedule, never concurrently. */
+    /**
+     * One look at the inbox and its model folders, and at {@code processing/} for stranded claims;
+     * on a schedule, never concurrently.
+     */
     synchronized void poll() throws IOException {
-        for (Path file : inbox.settled()) {
-            claim(file);
+        for (Path file : settled(folders.inbox())) {
+            claim(file, null);
         }
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(this.folders.inbox(), Files::isDirectory)) {
+            for (Path folder : folders) {
+                String model = folder.getFileName().toString();
+                if (folder.equals(this.folders.labelsInbox()) || model.startsWith(".")) {
+                    continue;
+                }
+                if (!ModelNames.isValid(model)) {
+                    if (named.add(folder)) {
+                        log.warn("Files in inbox/{}/ are not scored: '{}' is not a model name", model, model);
+                    }
+                    continue;
+                }
+                for (Path file : settled(folder)) {
+                    claim(file, model);
+                }
+            }
+        }
+        inboxes.keySet().removeIf(folder -> !Files.isDirectory(folder));
         recordStranded();
     }
 
-    private void claim(Path file) throws IOException {
+    private List<Path> settled(Path folder) throws IOException {
+        return inboxes.computeIfAbsent(folder, path -> new SettledFiles(path, "*.csv", settle)).settled();
+    }
+
+    /** @param model the model folder the file was dropped in; null for the inbox itself */
+    private void claim(Path file, @Nullable String model) throws IOException {
         String name = file.getFileName().toString();
-        DataFolders.Uploaded uploaded = DataFolders.parseUploaded(name);
+        DataFolders.Uploaded uploaded = model == null ? DataFolders.parseUploaded(name) : null;
         UUID batchId = uploaded != null ? uploaded.batchId() : UUID.randomUUID();
         String fileName = uploaded != null ? uploaded.name() : DataFolders.sanitize(name);
-        Path claimed = folders.processing().resolve(DataFolders.uploadedName(batchId, fileName));
+        Path claimed = folders.processing().resolve(DataFolders.claimedName(batchId, model, fileName));
         if (SettledFiles.claim(file, claimed)) {
-            record(batchId, fileName, claimed);
+            record(batchId, model, fileName, claimed);
         }
     }
 
-    private void record(UUID batchId, String fileName, Path claimed) throws IOException {
-        if (lifecycle.queued(batchId, fileName, Sha256.hexOf(claimed), claimed).isPresent()) {
+    private void record(UUID batchId, @Nullable String model, String fileName, Path claimed) throws IOException {
+        String scoredBy = model != null ? model : defaultModel;
+        Optional<Batch> queued = lifecycle.queued(batchId, scoredBy, fileName, Sha256.hexOf(claimed), claimed);
+        if (queued.isPresent()) {
             publisher.send(topic, batchId.toString(), new BatchEvent(batchId));
-            log.info("Claimed {} as batch {}", fileName, batchId);
+            log.info("Claimed {} as batch {} of model {}", fileName, batchId, queued.get().model());
         }
     }
 
@@ -96,7 +141,7 @@ class InboxWatcher {
                 Batch batch = records.find(claim.batchId()).orElse(null);
                 if (batch == null || batch.status() == BatchState.UPLOADED) {
                     log.warn("{} was claimed into processing/ but never recorded; recording it now", claimed.getFileName());
-                    record(claim.batchId(), claim.name(), claimed);
+                    record(claim.batchId(), claim.model(), claim.name(), claimed);
                 }
             }
         }

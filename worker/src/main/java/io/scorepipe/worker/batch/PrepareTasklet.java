@@ -5,6 +5,7 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.worker.system.FileHeader;
 import io.scorepipe.worker.system.FileLayout;
 
@@ -14,12 +15,12 @@ import io.scorepipe.worker.system.FileLayout;
  * names, and leaves all of it in the job's context for the partitions and the assembly. A
  * restarted job keeps the names it reserved.
  *
- * @param models the versions jobs are pinned to
+ * @param models the versions jobs are pinned to, decoded once for every job
  * @param files the batch's files
  * @param lifecycle the batch's state changes
  * @param maxLineBytes the longest line read whole
  */
-record PrepareTasklet(ModelPins models, BatchFiles files, BatchLifecycle lifecycle, int maxLineBytes)
+record PrepareTasklet(ServingModels models, BatchFiles files, BatchLifecycle lifecycle, int maxLineBytes)
         implements Tasklet {
 
     @Override
@@ -27,7 +28,9 @@ record PrepareTasklet(ModelPins models, BatchFiles files, BatchLifecycle lifecyc
         ScoreFileJob.Run run = ScoreFileJob.Run.of(chunk);
         FilePlan plan = FilePlan.of(run.input(), maxLineBytes);
         FileHeader header = FileHeader.parse(plan.header());
-        FileLayout.of(header, models.scorer(run.modelVersion()).schema());
+        try (ServingModels.Lease model = models.version(run.model(), run.modelVersion())) {
+            FileLayout.of(header, model.scorer().schema());
+        }
         // named once: a restarted job keeps writing to the files it reserved
         BatchFiles.Outputs outputs = run.outputs().orElse(null);
         if (outputs == null) {

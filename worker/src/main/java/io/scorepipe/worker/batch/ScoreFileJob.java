@@ -24,6 +24,7 @@ final class ScoreFileJob {
     static final String BATCH_ID = "batch.id";
     static final String INPUT_FILE = "input.file";
     static final String FILE_NAME = "file.name";
+    static final String MODEL = "model";
     static final String MODEL_VERSION = "model.version";
 
     static final String DATA_LINES = "data.lines";
@@ -35,10 +36,10 @@ final class ScoreFileJob {
     }
 
     /** The job's parameters for a batch: a restarted job is the same job instance. */
-    static JobParameters parameters(UUID batchId, String inputFile, String fileName, String modelVersion) {
+    static JobParameters parameters(UUID batchId, String inputFile, String fileName, String model, String modelVersion) {
         return new JobParametersBuilder().addString(BATCH_ID, batchId.toString())
                 .addString(INPUT_FILE, inputFile, false).addString(FILE_NAME, fileName, false)
-                .addString(MODEL_VERSION, modelVersion, false).toJobParameters();
+                .addString(MODEL, model, false).addString(MODEL_VERSION, modelVersion, false).toJobParameters();
     }
 
     /**
@@ -68,6 +69,10 @@ final class ScoreFileJob {
 
         String fileName() {
             return text(FILE_NAME);
+        }
+
+        String model() {
+            return text(MODEL);
         }
 
         String modelVersion() {

@@ -18,6 +18,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.worker.system.FileHeader;
 import io.scorepipe.worker.system.FileLayout;
 
@@ -39,7 +40,7 @@ class ScoreFileJobConfiguration {
     }
 
     @Bean
-    Step prepareStep(JobRepository jobs, PlatformTransactionManager transactions, ModelPins models, BatchFiles files,
+    Step prepareStep(JobRepository jobs, PlatformTransactionManager transactions, ServingModels models, BatchFiles files,
             BatchLifecycle lifecycle, BatchProperties properties) {
         return new StepBuilder("prepare", jobs)
                 .tasklet(new PrepareTasklet(models, files, lifecycle, properties.maxLineBytes()), transactions).build();
@@ -81,23 +82,26 @@ class ScoreFileJobConfiguration {
 
     @Bean
     @StepScope
-    LineScorer partScorer(ModelPins models, @Value("#{jobParameters['" + ScoreFileJob.MODEL_VERSION + "']}") String version,
+    LineScorer partScorer(ServingModels models, @Value("#{jobParameters['" + ScoreFileJob.MODEL + "']}") String model,
+            @Value("#{jobParameters['" + ScoreFileJob.MODEL_VERSION + "']}") String version,
             @Value("#{jobExecutionContext['" + ScoreFileJob.HEADER + "']}") FileHeader header) {
-        var scorer = models.scorer(version);
-        return new LineScorer(scorer, FileLayout.of(header, scorer.schema()));
+        // the lease is held for the part and let go when the step scope closes the scorer
+        ServingModels.Lease lease = models.version(model, version);
+        return LineScorer.pinned(lease, FileLayout.of(header, lease.scorer().schema()));
     }
 
     @Bean
     @StepScope
     ScoredLineWriter partWriter(BatchFiles files, AuditWriter audit, BatchLifecycle lifecycle, BatchProperties properties,
             @Value("#{jobParameters['" + ScoreFileJob.BATCH_ID + "']}") String batchId,
+            @Value("#{jobParameters['" + ScoreFileJob.MODEL + "']}") String model,
             @Value("#{jobParameters['" + ScoreFileJob.MODEL_VERSION + "']}") String version,
             @Value("#{jobExecutionContext['" + ScoreFileJob.DATA_LINES + "']}") Long fileLines,
             @Value("#{stepExecutionContext['" + LinePartitioner.INDEX + "']}") Integer index) throws Exception {
         UUID id = UUID.fromString(batchId);
         files.createParts(id);
         return new ScoredLineWriter(files.resultsPart(id, index), files.rejectsPart(id, index), audit, lifecycle, id,
-                version, fileLines, properties.skipLimitPercent());
+                model, version, fileLines, properties.skipLimitPercent());
     }
 
     @Bean

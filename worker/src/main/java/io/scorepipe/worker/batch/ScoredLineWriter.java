@@ -18,7 +18,7 @@ import org.springframework.core.io.FileSystemResource;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.audit.AuditWriter;
-import io.scorepipe.worker.system.Csv;
+import io.scorepipe.csv.Csv;
 
 /**
  * Writes one partition's chunk: scored lines to its part of the results file and to the audit
@@ -33,6 +33,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
     private final AuditWriter audit;
     private final BatchLifecycle lifecycle;
     private final UUID batchId;
+    private final String model;
     private final String modelVersion;
     private final long fileLines;
     private final double skipLimitPercent;
@@ -40,12 +41,13 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
     private @Nullable TooManyRejectsException stop;
 
     ScoredLineWriter(Path resultsPart, Path rejectsPart, AuditWriter audit, BatchLifecycle lifecycle, UUID batchId,
-            String modelVersion, long fileLines, double skipLimitPercent) {
+            String model, String modelVersion, long fileLines, double skipLimitPercent) {
         this.results = part("results", resultsPart);
         this.rejects = part("rejects", rejectsPart);
         this.audit = audit;
         this.lifecycle = lifecycle;
         this.batchId = batchId;
+        this.model = model;
         this.modelVersion = modelVersion;
         this.fileLines = fileLines;
         this.skipLimitPercent = skipLimitPercent;
@@ -72,7 +74,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
                 scoredLines.add(line.text() + "," + line.prediction() + "," + modelVersion);
                 String sourceRef = batchId + ":" + line.number();
                 records.add(new AuditRecord(AuditRecord.idFor(AuditSource.BATCH, sourceRef), AuditSource.BATCH, sourceRef,
-                        null, modelVersion, line.features(), line.prediction(), false, 0, now));
+                        null, model, modelVersion, line.features(), line.prediction(), false, 0, now));
             }
             else {
                 rejectedLines.add(line.number() + "," + Csv.quote(line.rejection()) + "," + Csv.quote(line.text()));

@@ -10,25 +10,27 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.scorepipe.csv.Csv;
+import io.scorepipe.registry.TrainingExamples;
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.LabelledRow;
 import io.scorepipe.worker.system.BoundedLines;
-import io.scorepipe.worker.system.Csv;
 import io.scorepipe.worker.system.FileHeader;
 import io.scorepipe.worker.system.FileLayout;
 
 /**
- * Reads one labels file into training examples: its header names the model's features (any order,
- * as a scored file's does) and {@code target}; each line's numbers follow the features' rules, the
- * target's too. Bad lines go to the rejects file with their number and reason; a line over the
+ * Reads one labels file into training examples of one model: its header names the model's
+ * features (any order, as a scored file's does) and the target, as the column {@code target} or by
+ * the name of the column the model was trained to predict; each line's numbers follow the
+ * features' rules, the target's too. Bad lines go to the rejects file with their number and reason; a line over the
  * length limit is never held in memory whole. Lines are keyed by the file's claimed name and their
  * number, so reading a file again adds nothing.
  *
  * @param store where the examples go
  * @param maxLineBytes the longest line read whole
  */
-record LabelsReader(TrainingExampleStore store, int maxLineBytes) {
+record LabelsReader(TrainingExamples store, int maxLineBytes) {
 
     static final String TARGET = "target";
     private static final int BATCH = 1000;
@@ -43,7 +45,12 @@ record LabelsReader(TrainingExampleStore store, int maxLineBytes) {
     record Outcome(long stored, long rejected, @Nullable String refused) {
     }
 
-    Outcome read(Path file, FeatureSchema schema, String key, Path rejects) throws IOException {
+    /**
+     * @param model the model the examples are for
+     * @param target the model's own name for its target column, when it has one
+     */
+    Outcome read(Path file, String model, FeatureSchema schema, @Nullable String target, String key, Path rejects)
+            throws IOException {
         try (BoundedLines in = new BoundedLines(Files.newInputStream(file), maxLineBytes);
                 BufferedWriter out = Files.newBufferedWriter(rejects, StandardCharsets.UTF_8)) {
             out.write("line,reason,raw\n");
@@ -53,24 +60,26 @@ record LabelsReader(TrainingExampleStore store, int maxLineBytes) {
                 return new Outcome(0, 1, reason);
             }
             FileHeader header = FileHeader.parse(in.text());
-            int target = header.columns().indexOf(TARGET);
+            String targetName = target != null && header.columns().contains(target) ? target : TARGET;
+            int targetAt = header.columns().indexOf(targetName);
             FileLayout layout;
             try {
                 layout = FileLayout.of(header, schema);
-                if (target < 0) {
-                    throw new IllegalArgumentException("the header " + header.columns() + " has no '" + TARGET + "' column");
+                if (targetAt < 0) {
+                    throw new IllegalArgumentException("the header " + header.columns() + " has no '" + TARGET + "' column"
+                            + (target == null || target.equals(TARGET) ? "" : " (nor '" + target + "')"));
                 }
             }
             catch (IllegalArgumentException ex) {
                 out.write("1," + Csv.quote(ex.getMessage()) + "," + Csv.quote(header.text()) + "\n");
                 return new Outcome(0, 1, ex.getMessage());
             }
-            return readLines(in, out, new Columns(schema, layout, target), key);
+            return readLines(in, out, new Columns(model, schema, layout, targetAt, targetName), key);
         }
     }
 
     /** Where a line's numbers are. */
-    private record Columns(FeatureSchema schema, FileLayout layout, int target) {
+    private record Columns(String model, FeatureSchema schema, FileLayout layout, int target, String targetName) {
     }
 
     private Outcome readLines(BoundedLines in, BufferedWriter out, Columns columns, String key) throws IOException {
@@ -92,12 +101,12 @@ record LabelsReader(TrainingExampleStore store, int maxLineBytes) {
                 rejected++;
             }
             if (rows.size() == BATCH) {
-                stored += store.add(columns.schema(), rows, "csv", refs);
+                stored += store.add(columns.model(), columns.schema(), rows, "csv", refs);
                 rows.clear();
                 refs.clear();
             }
         }
-        stored += store.add(columns.schema(), rows, "csv", refs);
+        stored += store.add(columns.model(), columns.schema(), rows, "csv", refs);
         return new Outcome(stored, rejected, null);
     }
 
@@ -114,7 +123,7 @@ record LabelsReader(TrainingExampleStore store, int maxLineBytes) {
             features[i] = columns.schema().parseCell(i, cells.get(featureColumns[i]));
         }
         // the target follows the features' number rules: no hexadecimal, no 8d, no NaN
-        return new LabelledRow(features, FeatureSchema.parseNumber(TARGET, "the target '" + TARGET + "'",
-                cells.get(columns.target())));
+        return new LabelledRow(features, FeatureSchema.parseNumber(columns.targetName(), "the target '"
+                + columns.targetName() + "'", cells.get(columns.target())));
     }
 }

@@ -2,7 +2,6 @@ package io.scorepipe.worker.retrain;
 
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import org.springframework.batch.core.job.Job;
@@ -12,7 +11,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
@@ -24,14 +22,16 @@ import io.scorepipe.batch.LabelFiles;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.MessagePublisher;
+import io.scorepipe.registry.ModelInfo;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.Promoter;
+import io.scorepipe.registry.RetrainProperties;
 import io.scorepipe.registry.RetrainRuns;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ServingModels;
+import io.scorepipe.registry.TrainingExamples;
 import io.scorepipe.worker.batch.BatchProperties;
 import io.scorepipe.worker.system.Rounds;
-import io.scorepipe.worker.system.SettledFiles;
 
 /**
  * The job {@code retrain}: one step that runs a {@link RetrainService} retrain and records its
@@ -39,15 +39,9 @@ import io.scorepipe.worker.system.SettledFiles;
  * request from the api.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(RetrainProperties.class)
 class RetrainConfiguration {
 
     static final String JOB = "retrain";
-
-    @Bean
-    TrainingExampleStore trainingExampleStore(DataSource dataSource) {
-        return new TrainingExampleStore(dataSource);
-    }
 
     @Bean
     RetrainLock retrainLock(DataSource dataSource) {
@@ -55,15 +49,17 @@ class RetrainConfiguration {
     }
 
     @Bean
-    RetrainService retrainService(RetrainLock lock, TrainingExampleStore store, ModelRegistry registry,
-            Promoter promoter, RetrainProperties properties, ModelProperties models, MeterRegistry meters) {
-        return new RetrainService(lock, store, registry, promoter, properties, models.training().toConfig(), meters);
+    RetrainService retrainService(RetrainLock lock, TrainingExamples store, ModelRegistry registry,
+            ServingModels serving, Promoter promoter, RetrainProperties properties, ModelProperties models,
+            MeterRegistry meters) {
+        return new RetrainService(lock, store, registry, serving, promoter, properties, models.training().toConfig(),
+                meters);
     }
 
     @Bean
-    TrainingExamplesListener trainingExamplesListener(TrainingExampleStore store, ServingModel serving,
-            MessagePublisher publisher, TopicProperties topics) {
-        return new TrainingExamplesListener(store, serving, publisher,
+    TrainingExamplesListener trainingExamplesListener(TrainingExamples store, ModelRegistry registry,
+            ModelProperties models, MessagePublisher publisher, TopicProperties topics) {
+        return new TrainingExamplesListener(store, new ModelSchemas(registry), models.defaultName(), publisher,
                 new Subscription(topics.trainingExamples(), "scorepipe-training-examples"));
     }
 
@@ -72,16 +68,17 @@ class RetrainConfiguration {
         var step = new StepBuilder("retrain", jobs).tasklet((contribution, chunk) -> {
             var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
             UUID runId = UUID.fromString(parameters.getString(RetrainRunner.RUN_ID));
+            String model = String.valueOf(parameters.getString(RetrainRunner.MODEL));
             String trigger = String.valueOf(parameters.getString(RetrainRunner.TRIGGER));
             try {
-                Optional<RetrainOutcome> outcome = retrain.retrain(trigger);
+                Optional<RetrainOutcome> outcome = retrain.retrain(model, trigger);
                 if (outcome.isPresent() && outcome.get().trained()) {
                     runs.finished(runId, "completed", outcome.get().version(), outcome.get().promoted(),
                             outcome.get().reason());
                 }
                 else {
                     runs.finished(runId, "skipped", null, null,
-                            outcome.map(RetrainOutcome::reason).orElse("another retrain was running"));
+                            outcome.map(RetrainOutcome::reason).orElse("another retrain of " + model + " was running"));
                 }
                 contribution.setExitStatus(contribution.getExitStatus()
                         .addExitDescription(outcome.map(RetrainOutcome::toString).orElse("skipped")));
@@ -98,8 +95,8 @@ class RetrainConfiguration {
     }
 
     @Bean
-    RetrainRunner retrainRunner(JobOperator jobOperator, Job retrainJob, RetrainRuns runs) {
-        return new RetrainRunner(jobOperator, retrainJob, runs);
+    RetrainRunner retrainRunner(JobOperator jobOperator, Job retrainJob, RetrainRuns runs, ModelProperties models) {
+        return new RetrainRunner(jobOperator, retrainJob, runs, models.defaultName());
     }
 
     @Bean
@@ -113,21 +110,30 @@ class RetrainConfiguration {
     }
 
     @Bean
-    LabelsWatcher labelsWatcher(DataFolders folders, TrainingExampleStore store, LabelFiles files, ServingModel serving,
-            BatchProperties batch) {
-        return new LabelsWatcher(folders, files, serving, new SettledFiles(folders.labelsInbox(), "*.csv", batch.settle()),
-                new LabelsReader(store, batch.maxLineBytes()));
+    LabelsWatcher labelsWatcher(DataFolders folders, TrainingExamples store, LabelFiles files, ModelRegistry registry,
+            BatchProperties batch, ModelProperties models) {
+        return new LabelsWatcher(folders, files, registry, batch.settle(), new LabelsReader(store, batch.maxLineBytes()),
+                models.defaultName());
     }
 
+    /**
+     * The run sweep, the labels inbox poll, and the schedule: at each tick, a run for every model
+     * that has labelled examples newer than its latest trained version.
+     */
     @Bean
-    SchedulingConfigurer retrainSchedule(RetrainProperties properties, RetrainRunner runner, LabelsWatcher labels,
-            BatchProperties batch, RetrainRunSweep sweep) {
+    SchedulingConfigurer retrainSchedule(RetrainProperties properties, RetrainRunner runner, RetrainService retrain,
+            ModelRegistry registry, LabelsWatcher labels, BatchProperties batch, RetrainRunSweep sweep) {
         return registrar -> {
             registrar.addFixedDelayTask(Rounds.quietly("Retrain run sweep", sweep::sweep), properties.sweepInterval());
             registrar.addFixedDelayTask(Rounds.quietly("Labels inbox poll", labels::poll), batch.pollInterval());
             if (!"-".equals(properties.cron())) {
-                registrar.addTriggerTask(() -> runner.submit(UUID.randomUUID(), "schedule"),
-                        new CronTrigger(properties.cron()));
+                registrar.addTriggerTask(Rounds.quietly("Scheduled retrain", () -> {
+                    for (ModelInfo model : registry.models()) {
+                        if (retrain.hasNewExamples(model.name())) {
+                            runner.submit(UUID.randomUUID(), model.name(), "schedule");
+                        }
+                    }
+                }), new CronTrigger(properties.cron()));
             }
         };
     }

@@ -13,7 +13,7 @@ import io.scorepipe.messages.RetrainRequest;
  * Hands the retrains asked for through the api ({@link RetrainRequest} on the retrain requests
  * topic) to the {@link RetrainRunner}, which runs them on a thread of its own: a long retrain never
  * holds the listener past the consumer's poll interval. One worker of the group receives each
- * request; the retrain's own lock keeps it the only retrain running anywhere.
+ * request; the model's retrain lock keeps it the only retrain of that model running anywhere.
  *
  * @param runner runs the retrains
  * @param subscription the retrain requests' topic and the workers' consumer group
@@ -25,6 +25,6 @@ record RetrainRequestListener(RetrainRunner runner, Subscription subscription) {
     @SubscriptionListener(id = "retrain-requests")
     void onRequest(ConsumerRecord<String, byte[]> record) {
         Messages.readOrSkip(record, RetrainRequest.class, log)
-                .ifPresent(request -> runner.submit(request.runId(), request.trigger()));
+                .ifPresent(request -> runner.submit(request.runId(), request.model(), request.trigger()));
     }
 }

@@ -10,10 +10,10 @@ import io.scorepipe.registry.RetrainRuns;
 /**
  * Ends the retrain runs that would otherwise wait forever: a request no worker started within the
  * bound ({@code scorepipe.retrain.request-timeout}), and a run whose worker stopped mid-way. The
- * latter is recognised by the retrain lock: when this sweep can take it, no retrain runs anywhere,
- * so a run still marked running for more than a minute has nobody running it.
+ * latter is recognised by its model's retrain lock: when this sweep can take it, no retrain of the
+ * model runs anywhere, so its run still marked running for more than a minute has nobody running it.
  *
- * @param lock the one-retrain-at-a-time lock
+ * @param lock the one-retrain-of-a-model-at-a-time lock
  * @param runs the runs' table
  * @param requestTimeout how long a request may wait for a worker
  */
@@ -28,7 +28,10 @@ record RetrainRunSweep(RetrainLock lock, RetrainRuns runs, Duration requestTimeo
         if (unstarted > 0) {
             log.warn("{} retrain run(s) failed: no worker started them within {}", unstarted, requestTimeout);
         }
-        int abandoned = lock.whileHeld(() -> runs.failAbandoned(START_GRACE)).orElse(0);
+        int abandoned = 0;
+        for (String model : runs.modelsRunning()) {
+            abandoned += lock.whileHeld(model, () -> runs.failAbandoned(model, START_GRACE)).orElse(0);
+        }
         if (abandoned > 0) {
             log.warn("{} retrain run(s) failed: the worker running them stopped", abandoned);
         }

@@ -3,7 +3,6 @@ package io.scorepipe.worker.retrain;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jspecify.annotations.Nullable;
 
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.SubscriptionListener;
@@ -11,7 +10,8 @@ import io.scorepipe.messages.DeadLetter;
 import io.scorepipe.messages.MessagePublisher;
 import io.scorepipe.messages.Messages;
 import io.scorepipe.messages.TrainingExample;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.TrainingExamples;
+import io.scorepipe.registry.UnknownModelException;
 import io.scorepipe.scoring.FeatureSchema;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.LabelledRow;
@@ -23,31 +23,35 @@ import io.scorepipe.scoring.LabelledRow;
  * with the next one.
  *
  * @param store where the examples go
- * @param serving the model whose features the examples must have
+ * @param schemas each model's features, which its examples must have
+ * @param defaultModel the model of the examples that name none
  * @param publisher sends the dead letters
  * @param subscription the examples' topic and the workers' consumer group
  */
-record TrainingExamplesListener(TrainingExampleStore store, ServingModel serving, MessagePublisher publisher,
-        Subscription subscription) {
+record TrainingExamplesListener(TrainingExamples store, ModelSchemas schemas, String defaultModel,
+        MessagePublisher publisher, Subscription subscription) {
 
     @SubscriptionListener(id = "training-examples")
     void onExample(ConsumerRecord<String, byte[]> record) {
-        FeatureSchema schema = serving.require().scorer().schema();
+        String model;
+        FeatureSchema schema;
         LabelledRow row;
         try {
-            row = parse(record.value(), schema);
+            TrainingExample example = Messages.read(record.value(), TrainingExample.class, TrainingExample.FORM);
+            model = example.model() == null ? defaultModel : example.model();
+            schema = schemas.of(model);
+            row = parse(example, schema);
         }
-        catch (InvalidInputException | IllegalArgumentException ex) {
+        catch (InvalidInputException | IllegalArgumentException | UnknownModelException ex) {
             publisher.deadLetter(subscription.topic() + ".DLT", record.key(), record.value(), new DeadLetter(
                     String.valueOf(ex.getMessage()), record.topic(), record.partition(), record.offset(), null));
             return;
         }
         String sourceRef = record.topic() + ":" + record.partition() + ":" + record.offset();
-        store.add(schema, List.of(row), "stream", List.of(sourceRef));
+        store.add(model, schema, List.of(row), "stream", List.of(sourceRef));
     }
 
-    private static LabelledRow parse(byte @Nullable [] value, FeatureSchema schema) {
-        TrainingExample example = Messages.read(value, TrainingExample.class, TrainingExample.FORM);
+    private static LabelledRow parse(TrainingExample example, FeatureSchema schema) {
         if (example.target() == null) {
             throw new IllegalArgumentException("target is missing; expected {\"features\": ..., \"target\": n}");
         }

@@ -28,7 +28,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scorepipe.audit.AuditWriter;
 import io.scorepipe.config.Subscription;
 import io.scorepipe.config.TopicProperties;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelProperties;
+import io.scorepipe.registry.ServingModels;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StreamProperties.class)
@@ -87,12 +88,13 @@ class StreamConfiguration {
     }
 
     @Bean
-    StreamScorer streamScorer(ServingModel serving, AuditWriter audit, TopicProperties topics,
+    StreamScorer streamScorer(ServingModels serving, ModelProperties models, AuditWriter audit, TopicProperties topics,
             DefaultKafkaProducerFactory<String, byte[]> streamProducerFactory, MeterRegistry meters) {
         Object maxRequestSize = streamProducerFactory.getConfigurationProperties().getOrDefault(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-        return new StreamScorer(serving, audit, topics, Integer.parseInt(String.valueOf(maxRequestSize)), meters);
+        return new StreamScorer(serving, models.defaultName(), audit, topics,
+                Integer.parseInt(String.valueOf(maxRequestSize)), meters);
     }
 
     @Bean

@@ -2,8 +2,11 @@ package io.scorepipe.worker.stream;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,34 +22,44 @@ import io.scorepipe.messages.Messages;
 import io.scorepipe.messages.ScoringRequest;
 import io.scorepipe.messages.ScoringResult;
 import io.scorepipe.messages.UnreadableMessageException;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelNames;
+import io.scorepipe.registry.ServingModels;
+import io.scorepipe.registry.UnknownModelException;
 import io.scorepipe.scoring.InvalidInputException;
+import io.scorepipe.scoring.ModelException;
 
 /**
- * Scores a batch of raw requests with one model version: good requests become results and audit
- * rows (by COPY; a redelivered batch falls back to the idempotent insert), malformed ones become
- * dead letters that say why. The prediction id is derived from where
+ * Scores a batch of raw requests, each with the champion of the model it names (the default model
+ * when it names none), one version per model for the whole batch: good requests become results
+ * and audit rows (by COPY; a redelivered batch falls back to the idempotent insert), malformed ones
+ * and ones naming a model that does not exist become dead letters that say why. The prediction id is derived from where
  * the request sits in Kafka, so a redelivered batch produces the same ids, finds its audit rows
  * already stored, and its earlier, aborted results were never visible. Thread-safe.
  */
 class StreamScorer {
 
-    private final ServingModel serving;
+    private final ServingModels serving;
+    private final String defaultModel;
     private final AuditWriter audit;
     private final TopicProperties topics;
     private final DeadLetters deadLetters;
-    private final Counter scored;
+    private final MeterRegistry meters;
+    /** Each model's count of scored records, made once. */
+    private final Map<String, Counter> scored = new ConcurrentHashMap<>();
     private final Counter deadLettered;
 
     /**
      * @param maxRecordBytes the largest record the producer sends: dead letters are kept within it
      */
-    StreamScorer(ServingModel serving, AuditWriter audit, TopicProperties topics, int maxRecordBytes, MeterRegistry meters) {
+    StreamScorer(ServingModels serving, String defaultModel, AuditWriter audit, TopicProperties topics, int maxRecordBytes,
+            MeterRegistry meters) {
         this.serving = serving;
+        this.defaultModel = defaultModel;
         this.audit = audit;
         this.topics = topics;
         this.deadLetters = new DeadLetters(topics.deadLetter(), maxRecordBytes);
-        this.scored = meters.counter("scorepipe.stream.scored");
+        this.meters = meters;
+        counter(defaultModel);
         this.deadLettered = meters.counter("scorepipe.stream.dead.lettered");
     }
 
@@ -54,35 +67,79 @@ class StreamScorer {
      * Scores {@code requests}, writes their audit rows, and returns what to send: results and dead
      * letters.
      *
-     * @throws io.scorepipe.scoring.ModelException when no model serves (retry, never dead-letter)
+     * @throws io.scorepipe.scoring.ModelException when a named model has no champion yet (retry, never
+     *     dead-letter)
      * @throws org.springframework.dao.DataAccessException when the audit rows cannot be written (retry)
      */
     List<ProducerRecord<String, byte[]>> score(List<ConsumerRecord<String, byte[]>> requests) {
-        ServingModel.Loaded model = serving.require();
+        Map<String, ServingModels.Lease> models = new HashMap<>();
+        try {
+            return score(requests, models);
+        }
+        finally {
+            models.values().forEach(ServingModels.Lease::close);
+        }
+    }
+
+    private List<ProducerRecord<String, byte[]>> score(List<ConsumerRecord<String, byte[]>> requests,
+            Map<String, ServingModels.Lease> models) {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(requests.size());
         List<AuditRecord> audited = new ArrayList<>(requests.size());
         for (ConsumerRecord<String, byte[]> request : requests) {
             long started = System.nanoTime();
             try {
                 ScoringRequest parsed = parse(request);
+                ServingModels.Lease model = model(parsed, models);
                 double[] features = model.scorer().schema().read(parsed.features());
                 double prediction = model.scorer().scoreFinite(features);
                 String sourceRef = request.topic() + ":" + request.partition() + ":" + request.offset();
                 UUID predictionId = AuditRecord.idFor(AuditSource.STREAM, sourceRef);
                 String requestId = requestId(parsed, request);
-                audited.add(new AuditRecord(predictionId, AuditSource.STREAM, sourceRef, requestId, model.label(), features,
-                        prediction, false, (System.nanoTime() - started) / 1000, Instant.now()));
-                out.add(new ProducerRecord<>(topics.results(), requestId,
-                        Messages.write(new ScoringResult(requestId, prediction, model.label(), predictionId))));
+                audited.add(new AuditRecord(predictionId, AuditSource.STREAM, sourceRef, requestId, model.model(),
+                        model.label(), features, prediction, false, (System.nanoTime() - started) / 1000, Instant.now()));
+                out.add(new ProducerRecord<>(topics.results(), requestId, Messages.write(new ScoringResult(requestId,
+                        prediction, model.model(), model.label(), predictionId))));
             }
             catch (InvalidInputException | BadRequestException ex) {
                 out.add(deadLetters.of(request, ex.getMessage()));
             }
         }
         audit.copy(audited);
-        scored.increment(audited.size());
+        for (AuditRecord record : audited) {
+            counter(record.model()).increment();
+        }
         deadLettered.increment(requests.size() - audited.size());
         return out;
+    }
+
+    private Counter counter(String model) {
+        return scored.computeIfAbsent(model, name -> meters.counter("scorepipe.stream.scored", "model", name));
+    }
+
+    /**
+     * The model a request names, its champion leased once per batch. A request naming a model that
+     * does not exist is dead-lettered; the default model not made yet is waited for (retried).
+     */
+    private ServingModels.Lease model(ScoringRequest request, Map<String, ServingModels.Lease> models) {
+        String name = request.model() == null ? defaultModel : request.model();
+        ServingModels.Lease lease = models.get(name);
+        if (lease == null) {
+            if (!ModelNames.isValid(name)) {
+                throw new BadRequestException("model '" + (name.length() > 60 ? name.substring(0, 57) + "..." : name)
+                        + "' is not a model name");
+            }
+            try {
+                lease = serving.champion(name);
+            }
+            catch (UnknownModelException ex) {
+                if (name.equals(defaultModel)) {
+                    throw new ModelException("the default model " + name + " does not exist yet", ex);
+                }
+                throw new BadRequestException(ex.getMessage());
+            }
+            models.put(name, lease);
+        }
+        return lease;
     }
 
     private static ScoringRequest parse(ConsumerRecord<String, byte[]> request) {

@@ -3,6 +3,7 @@ package io.scorepipe.worker.system;
 import java.io.Serializable;
 import java.util.List;
 
+import io.scorepipe.csv.Csv;
 
 /**
  * A CSV file's first line, read once: its text without a byte-order mark, and its column names.

@@ -139,7 +139,7 @@ class BatchLifecycleIT {
     private Path queued(UUID batchId) throws Exception {
         Path input = folders.processing().resolve(DataFolders.uploadedName(batchId, "patients.csv"));
         Files.write(input, List.of("age,sex", "1,2"));
-        assertThat(first.queued(batchId, "patients.csv", UUID.randomUUID().toString(), input)).isPresent();
+        assertThat(first.queued(batchId, "diabetes", "patients.csv", UUID.randomUUID().toString(), input)).isPresent();
         return input;
     }
 }

@@ -29,13 +29,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.csv.Csv;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.scoring.FeatureSchema;
+import io.scorepipe.testing.ApiContract;
 import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.Fuzz;
-import io.scorepipe.testing.ApiContract;
+import io.scorepipe.testing.Served;
 import io.scorepipe.testing.TestServices;
-import io.scorepipe.worker.system.Csv;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,7 +81,7 @@ class BatchUploadFuzzIT {
     }
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -168,7 +169,7 @@ class BatchUploadFuzzIT {
         // every result is exactly the serving model's score of its features, and every good line has one
         List<String> results = lines(text("/batches/" + id + "/results"));
         List<String> header = Csv.split(results.getFirst());
-        FeatureSchema schema = serving.require().scorer().schema();
+        FeatureSchema schema = Served.scorer(serving).schema();
         assertThat(header.subList(header.size() - 2, header.size())).as(context).containsExactly("prediction", "model_version");
         assertThat(results).as(context).hasSize(1 + (int) batch.get("rows_scored").asLong());
         List<String> scoredInputs = new ArrayList<>();
@@ -179,7 +180,7 @@ class BatchUploadFuzzIT {
                 features[i] = Double.parseDouble(cells.get(header.indexOf(schema.names().get(i))));
             }
             assertThat(Double.parseDouble(cells.get(cells.size() - 2))).as("%s: %s", context, result)
-                    .isEqualTo(serving.require().scorer().score(features));
+                    .isEqualTo(Served.scorer(serving).score(features));
             scoredInputs.add(result.substring(0, result.length() - cells.get(cells.size() - 2).length()
                     - cells.getLast().length() - 2));
         }

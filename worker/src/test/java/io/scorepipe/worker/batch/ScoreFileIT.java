@@ -30,10 +30,12 @@ import io.scorepipe.batch.Batch;
 import io.scorepipe.batch.BatchRecords;
 import io.scorepipe.batch.BatchState;
 import io.scorepipe.batch.DataFolders;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelNames;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
 import io.scorepipe.testing.SampleCsv;
+import io.scorepipe.testing.Served;
 import io.scorepipe.testing.TestServices;
 
 /** CSV files dropped into the inbox, scored by the scoreFile job, against real PostgreSQL and Kafka. */
@@ -69,7 +71,7 @@ class ScoreFileIT {
     BatchRecords batches;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     @Autowired
     JdbcClient jdbc;
@@ -103,12 +105,12 @@ class ScoreFileIT {
         List<String> results = Files.readAllLines(Path.of(batch.resultsPath()));
         assertThat(results.getFirst()).isEqualTo(lines.getFirst() + ",prediction,model_version");
         assertThat(results).hasSize(443);
-        String version = serving.require().label();
+        String version = serving.championLabel(ModelNames.SAMPLE).orElseThrow();
         for (int i = 0; i < 442; i++) {
             String[] cells = results.get(i + 1).split(",");
             assertThat(cells[0]).isEqualTo("p-" + i);
             LabelledRow row = SAMPLE.rows().get(i);
-            assertThat(Double.parseDouble(cells[11])).isEqualTo(serving.require().scorer().score(row.features()));
+            assertThat(Double.parseDouble(cells[11])).isEqualTo(Served.scorer(serving).score(row.features()));
             assertThat(cells[12]).isEqualTo(version);
         }
         assertThat(auditRows(batch)).isEqualTo(442);

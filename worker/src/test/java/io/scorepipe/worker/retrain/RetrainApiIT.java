@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.scorepipe.batch.DataFolders;
+import io.scorepipe.registry.ModelNames;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelStatus;
 import io.scorepipe.scoring.BundledSample;
@@ -116,7 +117,7 @@ class RetrainApiIT {
         assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
         String version = run.get("version").asString();
         assertThat(version).isEqualTo("v2");
-        assertThat(registry.find(version)).isPresent();
+        assertThat(registry.find(ModelNames.SAMPLE, version)).isPresent();
         assertThat(run.get("reason").asString()).contains("champion v1");
         JsonNode registered = JSON.readTree(get("/models/" + version).body());
         assertThat(registered.get("provenance").get("trigger").asString()).isEqualTo("api");
@@ -131,7 +132,7 @@ class RetrainApiIT {
         assertThat(again.get("status").asString()).isEqualTo("skipped");
         assertThat(again.get("reason").asString()).startsWith("no new labelled examples since v2 was trained");
         assertThat(again.has("version")).isFalse();
-        assertThat(registry.list()).hasSize(2);
+        assertThat(registry.list(ModelNames.SAMPLE)).hasSize(2);
 
         // and the runs are listed newest first, one page at a time
         JsonNode page = JSON.readTree(get("/models/retrain?size=1").body());
@@ -194,7 +195,7 @@ class RetrainApiIT {
     @Order(3)
     void aVersionPromotedByHandSaysSoAndTheHistoryShowsWhoPromotedWhat() throws Exception {
         // given v2, which its retrain did not promote
-        assertThat(registry.find("v2").orElseThrow().status()).isNotEqualTo(ModelStatus.CHAMPION);
+        assertThat(registry.find(ModelNames.SAMPLE, "v2").orElseThrow().status()).isNotEqualTo(ModelStatus.CHAMPION);
         String champion = JSON.readTree(get("/models/current").body()).get("version").asString();
 
         // when it is promoted by hand

@@ -30,15 +30,20 @@ import io.scorepipe.batch.DataFolders;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.Messages;
 import io.scorepipe.messages.RetrainRequest;
+import io.scorepipe.registry.ChampionRule;
+import io.scorepipe.registry.ModelNames;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelStatus;
 import io.scorepipe.registry.ModelVersion;
+import io.scorepipe.registry.RetrainProperties;
 import io.scorepipe.registry.RetrainRuns;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ServingModels;
+import io.scorepipe.registry.TrainingExamples;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
 import io.scorepipe.scoring.Metrics;
 import io.scorepipe.scoring.OrdinaryLeastSquares;
+import io.scorepipe.testing.Served;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.KafkaProbe;
 
@@ -59,13 +64,13 @@ class RetrainIT {
     RetrainService retrain;
 
     @Autowired
-    TrainingExampleStore store;
+    TrainingExamples store;
 
     @Autowired
     ModelRegistry registry;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     @Autowired
     JdbcClient jdbc;
@@ -82,6 +87,9 @@ class RetrainIT {
     @Autowired
     TopicProperties topics;
 
+    @Autowired
+    RetrainProperties retrainProperties;
+
     @Test
     @Order(1)
     void labelsThatFollowAShiftedRelationGiveAPromotedVersionThatServes() {
@@ -90,17 +98,17 @@ class RetrainIT {
                 .toList();
         add(shifted, "shifted");
         double[] row = SAMPLE.rows().getFirst().features();
-        double before = serving.require().scorer().score(row);
+        double before = Served.scorer(serving).score(row);
 
         // when
-        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+        RetrainOutcome outcome = retrain.retrain(ModelNames.SAMPLE, "test").orElseThrow();
 
         // then it is promoted, serves at once, and predicts about 50 more
         assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
         assertThat(outcome.reason()).contains("beats the champion v1");
-        assertThat(serving.require().label()).isEqualTo(outcome.version());
-        assertThat(serving.require().scorer().score(row) - before).isBetween(35.0, 65.0);
-        ModelVersion version = registry.find(outcome.version()).orElseThrow();
+        assertThat(serving.championLabel(ModelNames.SAMPLE).orElseThrow()).isEqualTo(outcome.version());
+        assertThat(Served.scorer(serving).score(row) - before).isBetween(35.0, 65.0);
+        ModelVersion version = registry.find(ModelNames.SAMPLE, outcome.version()).orElseThrow();
         assertThat(version.status()).isEqualTo(ModelStatus.CHAMPION);
         assertThat(version.metrics()).containsKeys("rmse", "mae", "r2", "champion", "reason");
         assertThat(version.provenance()).containsKeys("training_data_sha256", "epochs", "trigger", "tribuo_provenance");
@@ -111,26 +119,26 @@ class RetrainIT {
     void aChallengerThatIsNoBetterStaysACandidateWithTheReason() {
         // given the same labels as the champion was trained on, sent again: a new model cannot beat it by 1%
         add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), row.target() + 50)).toList(), "again");
-        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+        RetrainOutcome outcome = retrain.retrain(ModelNames.SAMPLE, "test").orElseThrow();
 
         assertThat(outcome.promoted()).isFalse();
         assertThat(outcome.reason()).contains("does not beat the champion").contains("by the required 1.0%");
-        assertThat(registry.find(outcome.version()).orElseThrow().status()).isEqualTo(ModelStatus.CANDIDATE);
-        assertThat(registry.find(outcome.version()).orElseThrow().metrics()).containsEntry("decision", "not promoted");
+        assertThat(registry.find(ModelNames.SAMPLE, outcome.version()).orElseThrow().status()).isEqualTo(ModelStatus.CANDIDATE);
+        assertThat(registry.find(ModelNames.SAMPLE, outcome.version()).orElseThrow().metrics()).containsEntry("decision", "not promoted");
     }
 
     @Test
     @Order(3)
     void twoRetrainsAskedForAtOnceRunOnce() throws Exception {
         add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), row.target() + 50)).toList(), "race");
-        int versionsBefore = registry.list().size();
+        int versionsBefore = registry.list(ModelNames.SAMPLE).size();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Optional<RetrainOutcome>>> runs = new ArrayList<>();
         try (var executor = Executors.newFixedThreadPool(2)) {
             for (int i = 0; i < 2; i++) {
                 runs.add(executor.submit(() -> {
                     start.await();
-                    return retrain.retrain("race");
+                    return retrain.retrain(ModelNames.SAMPLE, "race");
                 }));
             }
             start.countDown();
@@ -140,7 +148,7 @@ class RetrainIT {
             }
             assertThat(ran).isOne();
         }
-        assertThat(registry.list()).hasSize(versionsBefore + 1);
+        assertThat(registry.list(ModelNames.SAMPLE)).hasSize(versionsBefore + 1);
     }
 
     @Test
@@ -150,7 +158,7 @@ class RetrainIT {
         add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), row.target() + 50)).toList(), "request");
         UUID runId = UUID.randomUUID();
         try (KafkaProbe kafka = new KafkaProbe()) {
-            kafka.send(topics.retrainRequests(), runId.toString(), Messages.write(new RetrainRequest(runId, "api"))).get();
+            kafka.send(topics.retrainRequests(), runId.toString(), Messages.write(new RetrainRequest(runId, null, "api"))).get();
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId)
@@ -159,7 +167,7 @@ class RetrainIT {
         assertThat(run.trigger()).isEqualTo("api");
         assertThat(run.version()).isNotNull();
         assertThat(run.reason()).isNotBlank();
-        assertThat(registry.find(run.version())).isPresent();
+        assertThat(registry.find(ModelNames.SAMPLE, run.version())).isPresent();
     }
 
     @Test
@@ -169,16 +177,16 @@ class RetrainIT {
         add(SAMPLE.rows(), "sample");
         List<LabelledRow> train = new ArrayList<>();
         List<LabelledRow> test = new ArrayList<>();
-        for (TrainingExampleStore.Example example : store.load(SAMPLE.schema(), 0)) {
-            (retrain.heldOut(example.id()) ? test : train).add(example.row());
+        for (TrainingExamples.Example example : store.load(ModelNames.SAMPLE, SAMPLE.schema(), 0)) {
+            (ChampionRule.of(retrainProperties).heldOut(example.id()) ? test : train).add(example.row());
         }
         double olsR2 = Metrics.evaluate(OrdinaryLeastSquares.fit(SAMPLE.schema(), train), test).r2();
 
         // when
-        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+        RetrainOutcome outcome = retrain.retrain(ModelNames.SAMPLE, "test").orElseThrow();
 
         // then
-        double r2 = ((Number) registry.find(outcome.version()).orElseThrow().metrics().get("r2")).doubleValue();
+        double r2 = ((Number) registry.find(ModelNames.SAMPLE, outcome.version()).orElseThrow().metrics().get("r2")).doubleValue();
         assertThat(r2).as("retrained R² vs OLS R² %.4f", olsR2).isCloseTo(olsR2, within(0.03));
         assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
     }
@@ -190,14 +198,14 @@ class RetrainIT {
         Random random = new Random(13);
         add(SAMPLE.rows().stream().map(row -> new LabelledRow(row.features(), 152 + random.nextGaussian() * 77)).toList(),
                 "noise");
-        String champion = serving.require().label();
+        String champion = serving.championLabel(ModelNames.SAMPLE).orElseThrow();
 
-        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+        RetrainOutcome outcome = retrain.retrain(ModelNames.SAMPLE, "test").orElseThrow();
 
         assertThat(outcome.promoted()).isFalse();
         assertThat(outcome.reason()).contains("below the minimum").contains("the labels do not explain the target");
-        assertThat(serving.require().label()).isEqualTo(champion);
-        assertThat(registry.find(outcome.version()).orElseThrow().metrics()).containsEntry("decision", "not promoted");
+        assertThat(serving.championLabel(ModelNames.SAMPLE).orElseThrow()).isEqualTo(champion);
+        assertThat(registry.find(ModelNames.SAMPLE, outcome.version()).orElseThrow().metrics()).containsEntry("decision", "not promoted");
     }
 
     @Test
@@ -239,16 +247,16 @@ class RetrainIT {
     @Order(8)
     void aRetrainWithNoNewExamplesRegistersNothingAndSaysWhy() {
         // given that the newest version was trained on every example there is
-        retrain.retrain("test").orElseThrow();
-        int versions = registry.list().size();
+        retrain.retrain(ModelNames.SAMPLE, "test").orElseThrow();
+        int versions = registry.list(ModelNames.SAMPLE).size();
 
         // when
-        RetrainOutcome outcome = retrain.retrain("schedule").orElseThrow();
+        RetrainOutcome outcome = retrain.retrain(ModelNames.SAMPLE, "schedule").orElseThrow();
 
         // then
         assertThat(outcome.trained()).isFalse();
         assertThat(outcome.reason()).startsWith("no new labelled examples since v");
-        assertThat(registry.list()).hasSize(versions);
+        assertThat(registry.list(ModelNames.SAMPLE)).hasSize(versions);
     }
 
     @Test
@@ -258,9 +266,9 @@ class RetrainIT {
         UUID forgotten = UUID.randomUUID();
         UUID fresh = UUID.randomUUID();
         UUID orphaned = UUID.randomUUID();
-        runs.requested(forgotten, "api");
-        runs.requested(fresh, "api");
-        runs.requested(orphaned, "api");
+        runs.requested(forgotten, ModelNames.SAMPLE, "api");
+        runs.requested(fresh, ModelNames.SAMPLE, "api");
+        runs.requested(orphaned, ModelNames.SAMPLE, "api");
         jdbc.sql("UPDATE retrain_runs SET requested_at = now() - interval '1 hour' WHERE id = ?").param(forgotten).update();
         jdbc.sql("UPDATE retrain_runs SET status = 'running', started_at = now() - interval '5 minutes' WHERE id = ?")
                 .param(orphaned).update();
@@ -287,6 +295,6 @@ class RetrainIT {
             refs.add(tag + ":" + i);
         }
         jdbc.sql("DELETE FROM training_examples").update();
-        store.add(SAMPLE.schema(), rows, "test", refs);
+        store.add(ModelNames.SAMPLE, SAMPLE.schema(), rows, "test", refs);
     }
 }

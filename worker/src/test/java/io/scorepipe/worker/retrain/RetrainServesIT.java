@@ -21,6 +21,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.scorepipe.registry.ModelNames;
+import io.scorepipe.registry.TrainingExamples;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.LabelledRow;
 import io.scorepipe.testing.AppProcess;
@@ -57,7 +59,7 @@ class RetrainServesIT {
     RetrainService retrain;
 
     @Autowired
-    TrainingExampleStore store;
+    TrainingExamples store;
 
     @Autowired
     JdbcClient jdbc;
@@ -86,8 +88,8 @@ class RetrainServesIT {
         for (int i = 0; i < shifted.size(); i++) {
             refs.add("serves:" + i);
         }
-        store.add(sample.schema(), shifted, "test", refs);
-        RetrainOutcome outcome = retrain.retrain("test").orElseThrow();
+        store.add(ModelNames.SAMPLE, sample.schema(), shifted, "test", refs);
+        RetrainOutcome outcome = retrain.retrain(ModelNames.SAMPLE, "test").orElseThrow();
         assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
 
         // then the api answers with the new version within 5 s, scored afresh

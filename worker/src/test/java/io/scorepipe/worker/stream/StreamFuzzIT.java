@@ -31,8 +31,9 @@ import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.DeadLetter;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ServingModels;
 import io.scorepipe.testing.Fuzz;
+import io.scorepipe.testing.Served;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.KafkaProbe;
 import tools.jackson.databind.JsonNode;
@@ -69,7 +70,7 @@ class StreamFuzzIT {
     TopicProperties topics;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     @Autowired
     JdbcClient jdbc;
@@ -171,7 +172,7 @@ class StreamFuzzIT {
                     assertThat(reason).as(context).isNull();
                     assertThat(result).as(context).isNotNull();
                     assertThat(result.get("prediction").asDouble()).as(context)
-                            .isEqualTo(serving.require().scorer().score(sent.features()));
+                            .isEqualTo(Served.scorer(serving).score(sent.features()));
                 });
             }
             else {

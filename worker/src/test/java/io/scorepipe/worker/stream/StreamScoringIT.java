@@ -21,7 +21,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.DeadLetter;
-import io.scorepipe.registry.ServingModel;
+import io.scorepipe.registry.ModelNames;
+import io.scorepipe.registry.ServingModels;
+import io.scorepipe.testing.Served;
 import io.scorepipe.testing.TestServices;
 import io.scorepipe.worker.KafkaProbe;
 import tools.jackson.databind.JsonNode;
@@ -42,7 +44,7 @@ class StreamScoringIT {
     TopicProperties topics;
 
     @Autowired
-    ServingModel serving;
+    ServingModels serving;
 
     @Autowired
     JdbcClient jdbc;
@@ -73,8 +75,8 @@ class StreamScoringIT {
         assertThat(perRequest.values()).containsOnly(1L);
         ConsumerRecord<String, byte[]> one = results.stream().filter(r -> r.key().equals(prefix + 7)).findFirst().orElseThrow();
         JsonNode result = JSON.readTree(one.value());
-        assertThat(result.get("prediction").asDouble()).isEqualTo(serving.require().scorer().score(sent.get(prefix + 7)));
-        assertThat(result.get("model_version").asString()).isEqualTo(serving.require().label());
+        assertThat(result.get("prediction").asDouble()).isEqualTo(Served.scorer(serving).score(sent.get(prefix + 7)));
+        assertThat(result.get("model_version").asString()).isEqualTo(serving.championLabel(ModelNames.SAMPLE).orElseThrow());
         assertThat(auditRows(prefix)).isEqualTo(10_000);
         assertThat(jdbc.sql("SELECT count(*) FROM prediction_audit WHERE request_id = ? AND prediction_id = ?::uuid")
                 .params(prefix + 7, result.get("prediction_id").asString()).query(Integer.class).single()).isOne();

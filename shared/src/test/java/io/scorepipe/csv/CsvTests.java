@@ -1,4 +1,4 @@
-package io.scorepipe.worker.system;
+package io.scorepipe.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

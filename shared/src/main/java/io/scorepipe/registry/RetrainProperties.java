@@ -1,4 +1,4 @@
-package io.scorepipe.worker.retrain;
+package io.scorepipe.registry;
 
 import java.time.Duration;
 
@@ -54,7 +54,8 @@ public record RetrainProperties(@DefaultValue("0 0 3 * * *") @NotBlank String cr
         }
     }
 
-    int epochsFor(int trainingRows) {
+    /** Passes over {@code trainingRows} rows: {@code stepsPerRun} steps in all, within the bounds. */
+    public int epochsFor(int trainingRows) {
         long epochs = (stepsPerRun + trainingRows - 1) / Math.max(1, trainingRows);
         return (int) Math.clamp(epochs, minEpochs, maxEpochs);
     }

@@ -1,4 +1,4 @@
-package io.scorepipe.worker.system;
+package io.scorepipe.csv;
 
 import java.util.ArrayList;
 import java.util.List;
