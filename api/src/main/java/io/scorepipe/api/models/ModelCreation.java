@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.scorepipe.api.system.UploadTooLargeException;
+import io.scorepipe.api.system.LimitedInputStream;
 import io.scorepipe.csv.Csv;
 import io.scorepipe.registry.ModelNames;
 import io.scorepipe.registry.ModelRegistry;
@@ -81,7 +81,7 @@ class ModelCreation {
      *
      * @return the retrain run that trains version 1
      * @throws InvalidInputException naming the field, column and line of the first problem
-     * @throws UploadTooLargeException past the size limit
+     * @throws io.scorepipe.api.system.PayloadTooLargeException past the size limit
      */
     RetrainRuns.Run create(InputStream body, Request request) throws IOException {
         String name = ModelNames.check("name", request.name());
@@ -93,7 +93,7 @@ class ModelCreation {
             throw new InvalidInputException("target", "target is missing: name the column to predict, such as "
                     + "target=price");
         }
-        Parsed parsed = parse(new LimitedInput(body, maxBytes), request);
+        Parsed parsed = parse(new LimitedInputStream(body, maxBytes), request);
         FeatureSchema schema = parsed.schema();
         List<String> refs = new ArrayList<>(parsed.rows().size());
         for (int line : parsed.lines()) {
@@ -261,43 +261,5 @@ class ModelCreation {
             }
         }
         return List.copyOf(names);
-    }
-
-    /** Reads at most {@code limit} bytes and refuses the rest. */
-    private static final class LimitedInput extends InputStream {
-
-        private final InputStream in;
-        private final long limit;
-        private long read;
-
-        private LimitedInput(InputStream in, long limit) {
-            this.in = in;
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) {
-            read += n;
-            if (read > limit) {
-                throw new UploadTooLargeException(limit);
-            }
-        }
     }
 }

@@ -83,6 +83,12 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
         return problem(ex.status(), ex.title(), ex.getMessage());
     }
 
+    /** A file read by a controller (a CSV to train from) that grew past its limit. */
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ProblemDetail payloadTooLarge(PayloadTooLargeException ex) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", ex.getMessage());
+    }
+
     @ExceptionHandler(UploadTooLargeException.class)
     ProblemDetail uploadTooLarge(UploadTooLargeException ex) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", ex.getMessage());

@@ -76,37 +76,21 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     private static final class LimitedStream extends ServletInputStream {
 
         private final ServletInputStream in;
-        private final long limit;
-        private long read;
+        private final LimitedInputStream limited;
 
         LimitedStream(ServletInputStream in, long limit) {
             this.in = in;
-            this.limit = limit;
+            this.limited = new LimitedInputStream(in, limit);
         }
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
+            return limited.read();
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) throws PayloadTooLargeException {
-            read += n;
-            if (read > limit) {
-                throw new PayloadTooLargeException(limit);
-            }
+            return limited.read(buffer, offset, length);
         }
 
         @Override
