@@ -43,7 +43,7 @@ import io.scorepipe.scoring.TrainingConfig;
  */
 @State(Scope.Benchmark)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow"})
+@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ScorerBenchmark {
