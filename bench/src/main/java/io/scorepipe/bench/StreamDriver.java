@@ -418,8 +418,8 @@ public final class StreamDriver {
             // a version 4 UUID from the fast generator (UUID.randomUUID would go to SecureRandom)
             long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
             long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-            return new AuditRecord(new UUID(msb, lsb), AuditSource.API, null, tag + "-" + i, ModelNames.SAMPLE, "v1",
-                    features, 152.0 + random.nextGaussian() * 60.0, false, 40 + random.nextInt(400),
+            return new AuditRecord(new UUID(msb, lsb), AuditSource.API, null, null, tag + "-" + i, ModelNames.SAMPLE,
+                    "v1", features, 152.0 + random.nextGaussian() * 60.0, false, 40 + random.nextInt(400),
                     base.plusNanos(i * 1000));
         }
     }

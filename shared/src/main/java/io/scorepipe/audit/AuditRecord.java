@@ -18,6 +18,7 @@ import io.scorepipe.registry.ModelNames;
  *
  * @param predictionId the prediction's identity, returned to the caller
  * @param source which way it was asked for
+ * @param route on the api, the protocol it came through ({@code predict}, {@code v2}, ...); null elsewhere
  * @param sourceRef where the input came from, when that identifies it ("batch:line", "topic:partition:offset")
  * @param requestId the caller's own id, if it gave one
  * @param model the name of the model that scored it; a record from before models had names
@@ -32,6 +33,7 @@ import io.scorepipe.registry.ModelNames;
 public record AuditRecord(
         @JsonProperty("prediction_id") UUID predictionId,
         @JsonProperty("source") AuditSource source,
+        @JsonProperty("route") @Nullable String route,
         @JsonProperty("source_ref") @Nullable String sourceRef,
         @JsonProperty("request_id") @Nullable String requestId,
         @JsonProperty("model") String model,

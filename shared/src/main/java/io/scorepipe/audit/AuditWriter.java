@@ -29,18 +29,18 @@ import io.scorepipe.system.SqlArrays;
 public class AuditWriter {
 
     private static final String INSERT = """
-            INSERT INTO prediction_audit (prediction_id, source, source_ref, request_id, model, model_version, features,
-                                          prediction, cache_hit, latency_micros, created_at)
-            SELECT id, source, source_ref, request_id, model, model_version, features::float8[], prediction, cache_hit,
-                   latency_micros, created_at
-            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[],
-                        ?::boolean[], ?::bigint[], ?::timestamptz[])
-                 AS t(id, source, source_ref, request_id, model, model_version, features, prediction, cache_hit,
+            INSERT INTO prediction_audit (prediction_id, source, route, source_ref, request_id, model, model_version,
+                                          features, prediction, cache_hit, latency_micros, created_at)
+            SELECT id, source, route, source_ref, request_id, model, model_version, features::float8[], prediction,
+                   cache_hit, latency_micros, created_at
+            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::float8[], ?::boolean[], ?::bigint[], ?::timestamptz[])
+                 AS t(id, source, route, source_ref, request_id, model, model_version, features, prediction, cache_hit,
                       latency_micros, created_at)
             ON CONFLICT DO NOTHING""";
 
     private static final String COPY = """
-            COPY prediction_audit (prediction_id, source, source_ref, request_id, model, model_version, features,
+            COPY prediction_audit (prediction_id, source, route, source_ref, request_id, model, model_version, features,
                                    prediction, cache_hit, latency_micros, created_at) FROM STDIN""";
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -67,6 +67,7 @@ public class AuditWriter {
         int n = records.size();
         UUID[] ids = new UUID[n];
         String[] sources = new String[n];
+        String[] routes = new String[n];
         String[] sourceRefs = new String[n];
         String[] requestIds = new String[n];
         String[] models = new String[n];
@@ -80,6 +81,7 @@ public class AuditWriter {
             AuditRecord record = records.get(i);
             ids[i] = record.predictionId();
             sources[i] = record.source().wire();
+            routes[i] = record.route();
             sourceRefs[i] = record.sourceRef();
             requestIds[i] = record.requestId();
             models[i] = record.model();
@@ -92,6 +94,7 @@ public class AuditWriter {
         }
         try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
             Array[] arrays = {connection.createArrayOf("uuid", ids), connection.createArrayOf("text", sources),
+                    connection.createArrayOf("text", routes),
                     connection.createArrayOf("text", sourceRefs), connection.createArrayOf("text", requestIds),
                     connection.createArrayOf("text", models), connection.createArrayOf("text", versions), connection.createArrayOf("text", features),
                     connection.createArrayOf("float8", predictions), connection.createArrayOf("bool", cacheHits),
@@ -147,6 +150,8 @@ public class AuditWriter {
         for (AuditRecord record : records) {
             text.append(record.predictionId()).append('\t')
                     .append(record.source().wire()).append('\t');
+            copyText(text, record.route());
+            text.append('\t');
             copyText(text, record.sourceRef());
             text.append('\t');
             copyText(text, record.requestId());

@@ -41,17 +41,19 @@ class AuditWriterIT {
 
     @Test
     void rowsKeepEveryValueExactly() {
-        AuditRecord record = new AuditRecord(UUID.randomUUID(), AuditSource.STREAM, "topic:1:42", "tab\there\\ and\nnewline",
+        AuditRecord record = new AuditRecord(UUID.randomUUID(), AuditSource.STREAM, "r\toute", "topic:1:42",
+                "tab\there\\ and\nnewline",
                 "houses", "v3", new double[] {0.1, -2.5e-300, Double.MAX_VALUE, 0.0}, 151.20000000000002, true, 17,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
 
         assertThat(writer.copy(List.of(record))).isOne();
 
         var row = jdbc.sql("""
-                SELECT source, source_ref, request_id, model, model_version, features, prediction, cache_hit, latency_micros,
-                       created_at
+                SELECT source, route, source_ref, request_id, model, model_version, features, prediction, cache_hit,
+                       latency_micros, created_at
                 FROM prediction_audit WHERE prediction_id = ?""").param(record.predictionId()).query().singleRow();
         assertThat(row.get("source")).isEqualTo("stream");
+        assertThat(row.get("route")).isEqualTo("r\toute");
         assertThat(row.get("source_ref")).isEqualTo("topic:1:42");
         assertThat(row.get("request_id")).isEqualTo("tab\there\\ and\nnewline");
         assertThat(row.get("model")).isEqualTo("houses");
@@ -98,7 +100,7 @@ class AuditWriterIT {
     private static List<AuditRecord> records(int count, String batch) {
         List<AuditRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            records.add(new AuditRecord(UUID.randomUUID(), AuditSource.BATCH, batch + ":" + i, null, "diabetes", "v1",
+            records.add(new AuditRecord(UUID.randomUUID(), AuditSource.BATCH, null, batch + ":" + i, null, "diabetes", "v1",
                     new double[] {i, i + 0.5}, i, false, 0, Instant.now()));
         }
         return records;

@@ -30,7 +30,7 @@ class MessageContractTests {
 
     @Test
     void auditRecords() {
-        AuditRecord sent = new AuditRecord(UUID.randomUUID(), AuditSource.BATCH, "b:7", "r-1", "houses", "v3",
+        AuditRecord sent = new AuditRecord(UUID.randomUUID(), AuditSource.API, "v2", null, "r-1", "houses", "v3",
                 new double[] {0.5, -1e-300, 1e300}, 151.25, true, 420, Instant.parse("2026-12-04T10:15:30.123456Z"));
 
         byte[] wire = producers.serialize("predictions.audit", sent);
@@ -38,9 +38,9 @@ class MessageContractTests {
                 .deserialize("predictions.audit", new RecordHeaders(), wire);
 
         assertThat(read).usingRecursiveComparison().isEqualTo(sent);
-        assertThat(fields(wire)).containsExactlyInAnyOrder("prediction_id", "source", "source_ref", "request_id",
+        assertThat(fields(wire)).containsExactlyInAnyOrder("prediction_id", "source", "route", "source_ref", "request_id",
                 "model", "model_version", "features", "prediction", "cache_hit", "latency_micros", "created_at");
-        assertThat(JSON.readTree(wire).get("source").asString()).isEqualTo("batch");
+        assertThat(JSON.readTree(wire).get("source").asString()).isEqualTo("api");
         assertThat(JSON.readTree(wire).get("created_at").asString()).isEqualTo("2026-12-04T10:15:30.123456Z");
         // a record written before models had names was scored by the sample model
         String old = new String(wire, java.nio.charset.StandardCharsets.UTF_8).replace("\"model\":\"houses\",", "");

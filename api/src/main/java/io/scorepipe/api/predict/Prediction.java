@@ -11,5 +11,5 @@ import java.util.UUID;
  * @param modelVersion the label of its version that scored it
  * @param cached whether it came from the cache
  */
-record Prediction(UUID predictionId, double value, String model, String modelVersion, boolean cached) {
+public record Prediction(UUID predictionId, double value, String model, String modelVersion, boolean cached) {
 }

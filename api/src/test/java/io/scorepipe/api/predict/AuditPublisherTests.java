@@ -143,7 +143,7 @@ class AuditPublisherTests {
     }
 
     private static AuditRecord record() {
-        return new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "r-1", "diabetes", "v1", new double[] {0.1, 0.2}, 151.5,
+        return new AuditRecord(UUID.randomUUID(), AuditSource.API, null, null, "r-1", "diabetes", "v1", new double[] {0.1, 0.2}, 151.5,
                 false, 120, Instant.now());
     }
 

@@ -73,8 +73,8 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
             if (line.isScored()) {
                 scoredLines.add(line.text() + "," + line.prediction() + "," + modelVersion);
                 String sourceRef = batchId + ":" + line.number();
-                records.add(new AuditRecord(AuditRecord.idFor(AuditSource.BATCH, sourceRef), AuditSource.BATCH, sourceRef,
-                        null, model, modelVersion, line.features(), line.prediction(), false, 0, now));
+                records.add(new AuditRecord(AuditRecord.idFor(AuditSource.BATCH, sourceRef), AuditSource.BATCH, null,
+                        sourceRef, null, model, modelVersion, line.features(), line.prediction(), false, 0, now));
             }
             else {
                 rejectedLines.add(line.number() + "," + Csv.quote(line.rejection()) + "," + Csv.quote(line.text()));

@@ -95,7 +95,7 @@ class StreamScorer {
                 String sourceRef = request.topic() + ":" + request.partition() + ":" + request.offset();
                 UUID predictionId = AuditRecord.idFor(AuditSource.STREAM, sourceRef);
                 String requestId = requestId(parsed, request);
-                audited.add(new AuditRecord(predictionId, AuditSource.STREAM, sourceRef, requestId, model.model(),
+                audited.add(new AuditRecord(predictionId, AuditSource.STREAM, null, sourceRef, requestId, model.model(),
                         model.label(), features, prediction, false, (System.nanoTime() - started) / 1000, Instant.now()));
                 out.add(new ProducerRecord<>(topics.results(), requestId, Messages.write(new ScoringResult(requestId,
                         prediction, model.model(), model.label(), predictionId))));

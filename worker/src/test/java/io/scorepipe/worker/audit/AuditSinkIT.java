@@ -109,11 +109,11 @@ class AuditSinkIT {
     void eventsPostgresRefusesAreSkippedAndTheOnesAroundThemStored() throws Exception {
         // given events a foreign producer could send, which read as audit records but PostgreSQL refuses
         List<AuditRecord> good = events("refused", 300);
-        AuditRecord nul = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "refused-\u0000", "diabetes", "v1",
+        AuditRecord nul = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, null, "refused-\u0000", "diabetes", "v1",
                 new double[] {1, 2}, 3, false, 100, Instant.now());
-        AuditRecord farFuture = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "refused-future", "diabetes", "v1",
+        AuditRecord farFuture = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, null, "refused-future", "diabetes", "v1",
                 new double[] {1, 2}, 3, false, 100, Instant.parse("+300000-01-01T00:00:00Z"));
-        AuditRecord endOfTime = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, "refused-end-of-time", "diabetes", "v1",
+        AuditRecord endOfTime = new AuditRecord(UUID.randomUUID(), AuditSource.API, null, null, "refused-end-of-time", "diabetes", "v1",
                 new double[] {1, 2}, 3, false, 100, Instant.MAX);
         double refusedBefore = meters.counter("scorepipe.audit.events.refused").count();
 
@@ -150,7 +150,7 @@ class AuditSinkIT {
     private static List<AuditRecord> events(String kind, int count) {
         List<AuditRecord> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            events.add(new AuditRecord(UUID.randomUUID(), AuditSource.API, null, kind + "-" + i, "diabetes", "v1",
+            events.add(new AuditRecord(UUID.randomUUID(), AuditSource.API, null, null, kind + "-" + i, "diabetes", "v1",
                     new double[] {i, 0.5}, i * 2.0, i % 2 == 0, 100, Instant.now()));
         }
         return events;
