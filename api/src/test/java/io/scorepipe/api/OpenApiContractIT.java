@@ -18,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.scorepipe.api.system.ProtocolErrors;
 import io.scorepipe.testing.ApiContract;
 import io.scorepipe.testing.TestServices;
 import tools.jackson.databind.JsonNode;
@@ -58,7 +59,8 @@ class OpenApiContractIT {
                         "POST /models/retrain", "GET /models/retrain", "GET /models/promotions", "GET /models/labels",
                         "POST /models/{version}/promote", "GET /actuator/health/{group}", "GET /models/{name}",
                         "POST /models/{name}/predict", "POST /models/{name}/versions", "POST /models/{name}/rollback",
-                        "POST /models");
+                        "POST /models", "POST /v2/models/{name}/infer", "POST /v2/models/{name}/versions/{version}/infer",
+                        "GET /v2/health/ready", "POST /v1/models/{name}:predict", "POST /invocations");
         Map<String, List<Integer>> seen = new TreeMap<>();
         for (ApiContract.Operation operation : operations) {
             for (Probe probe : probes(operation)) {
@@ -66,7 +68,15 @@ class OpenApiContractIT {
                 Http.Response response = http.send(probe.request());
                 seen.computeIfAbsent(operation.method() + " " + operation.path(), key -> new ArrayList<>())
                         .add(response.status());
-                if (response.status() >= 400 && !operation.path().startsWith("/actuator/health")) {
+                if (response.status() >= 400 && ProtocolErrors.shapeOf(operation.path()) != null) {
+                    // the inference protocols answer their own error objects
+                    assertThat(response.contentType()).as(probe.what() + ": " + response.body())
+                            .startsWith("application/json");
+                    JsonNode error = response.json();
+                    assertThat(error.has("error") ? error.get("error").asString() : error.get("message").asString())
+                            .as(probe.what()).isNotBlank();
+                }
+                else if (response.status() >= 400 && !operation.path().startsWith("/actuator/health")) {
                     assertThat(response.contentType()).as(probe.what() + ": " + response.body())
                             .startsWith("application/problem+json");
                     assertThat(response.json().get("detail").asString()).as(probe.what()).isNotBlank();
@@ -85,7 +95,14 @@ class OpenApiContractIT {
         JsonNode docs = new Http(port).get("/v3/api-docs").json();
         docs.get("paths").properties().forEach(path -> path.getValue().properties().forEach(method -> {
             method.getValue().get("responses").properties().forEach(response -> {
-                if (Integer.parseInt(response.getKey()) >= 400 && !path.getKey().startsWith("/actuator/health")) {
+                ProtocolErrors.Shape shape = ProtocolErrors.shapeOf(path.getKey());
+                if (Integer.parseInt(response.getKey()) >= 400 && shape != null) {
+                    assertThat(response.getValue().at("/content/application~1json/schema/$ref").asString())
+                            .as(method.getKey() + " " + path.getKey() + " " + response.getKey())
+                            .isEqualTo("#/components/schemas/" + (shape == ProtocolErrors.Shape.MLFLOW ? "MlflowError"
+                                    : "InferenceError"));
+                }
+                else if (Integer.parseInt(response.getKey()) >= 400 && !path.getKey().startsWith("/actuator/health")) {
                     assertThat(response.getValue().at("/content/application~1problem+json/schema/$ref").asString())
                             .as(method.getKey() + " " + path.getKey() + " " + response.getKey())
                             .isEqualTo("#/components/schemas/Problem");

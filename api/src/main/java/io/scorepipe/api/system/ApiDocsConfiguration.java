@@ -41,20 +41,30 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 class ApiDocsConfiguration {
 
     static final String PROBLEM = "Problem";
+    static final String INFERENCE_ERROR = "InferenceError";
+    static final String MLFLOW_ERROR = "MlflowError";
     static final String ADMIN = "admin";
 
     @Bean
     OpenApiCustomizer scorepipeApiDescription() {
         return openApi -> {
             openApi.info(new Info().title("scorepipe api").version("v1")
-                    .description("Real-time predictions from the serving regression model, bulk scoring of CSV "
-                            + "files, and model administration. Errors are RFC 9457 problem details "
-                            + "(application/problem+json).")
+                    .description("Real-time predictions from named regression models, bulk scoring of CSV "
+                            + "files, and model administration; and the inference protocols clients already speak: "
+                            + "the Open Inference Protocol (/v2), KServe v1 (/v1) and MLflow's (/invocations). Errors "
+                            + "are RFC 9457 problem details (application/problem+json), except on the protocols' "
+                            + "routes, which answer their own protocol's error object.")
                     .license(new License().name("Apache-2.0")));
             Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
             components.addSecuritySchemes(ADMIN, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                     .description("The token in the file named by ADMIN_TOKEN_FILE"));
             components.addSchemas(PROBLEM, problemSchema());
+            components.addSchemas(INFERENCE_ERROR, new ObjectSchema().description("The Open Inference Protocol's and "
+                    + "KServe v1's error").addProperty("error", new StringSchema().example(
+                            "input 'input' has shape [2, 10], which holds 20 values, but its data has 19")));
+            components.addSchemas(MLFLOW_ERROR, new ObjectSchema().description("MLflow's scoring server's error")
+                    .addProperty("error_code", new StringSchema().example("BAD_REQUEST"))
+                    .addProperty("message", new StringSchema().example("column 'bmi' is missing")));
             openApi.components(components);
             if (openApi.getPaths() == null) {
                 return;
@@ -65,13 +75,26 @@ class ApiDocsConfiguration {
                     responses.addApiResponse("413", problem(413, "the body is larger than "
                             + "scorepipe.predict.max-body-size (1 MB)"));
                 }
+                ProtocolErrors.Shape shape = ProtocolErrors.shapeOf(path);
+                if (shape != null) {
+                    // the protocols' errors are their own JSON, and a request that does not fit is their 400
+                    responses.forEach((status, response) -> {
+                        if (Integer.parseInt(status) >= 400) {
+                            response.content(new Content().addMediaType(
+                                    org.springframework.http.MediaType.APPLICATION_JSON_VALUE, new MediaType().schema(
+                                            new Schema<>().$ref("#/components/schemas/" + (shape == ProtocolErrors.Shape
+                                                    .MLFLOW ? MLFLOW_ERROR : INFERENCE_ERROR)))));
+                        }
+                    });
+                }
             }));
         };
     }
 
     /** The paths whose bodies RequestSizeLimitFilter caps (see SystemConfiguration). */
     static boolean sizeLimited(String path) {
-        return path.equals("/predict") || path.startsWith("/predict/") || path.equals("/models") || path.startsWith("/models/");
+        return path.equals("/predict") || path.startsWith("/predict/") || path.equals("/models") || path.startsWith("/models/")
+                || path.startsWith("/v2/") || path.startsWith("/v1/") || path.equals("/invocations");
     }
 
     @Bean

@@ -18,6 +18,11 @@ public class ApiProblemException extends RuntimeException {
         this.title = title;
     }
 
+    /** 400: the request does not fit the protocol it came by (the inference protocols' bad request). */
+    public static ApiProblemException badRequest(String detail) {
+        return new ApiProblemException(HttpStatus.BAD_REQUEST, "Bad Request", detail);
+    }
+
     /** 404: nothing has that id. */
     public static ApiProblemException notFound(String title, String detail) {
         return new ApiProblemException(HttpStatus.NOT_FOUND, title, detail);

@@ -3,6 +3,10 @@ package io.scorepipe.api.system;
 import java.io.IOException;
 import java.util.Locale;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,10 +14,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Caps JSON request bodies: a declared length over the limit is refused before anything is read,
@@ -21,6 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 413). Nobody can make the api buffer an unbounded body. File uploads are capped where they are read.
  */
 class RequestSizeLimitFilter extends OncePerRequestFilter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final long limit;
 
@@ -45,10 +48,17 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+            String detail = "the request body has " + request.getContentLengthLong() + " bytes; the limit is " + limit
+                    + " bytes";
+            ProtocolErrors.Shape shape = ProtocolErrors.shapeOf(request.getRequestURI());
+            if (shape != null) {
+                response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                response.getWriter().write(JSON.writeValueAsString(ProtocolErrors.body(shape, 413, detail)));
+                return;
+            }
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                    + "\"detail\":\"the request body has " + request.getContentLengthLong() + " bytes; the limit is "
-                    + limit + " bytes\",\"instance\":\"" + request.getRequestURI().replace("\"", "") + "\"}");
+                    + "\"detail\":\"" + detail + "\",\"instance\":\"" + request.getRequestURI().replace("\"", "") + "\"}");
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);

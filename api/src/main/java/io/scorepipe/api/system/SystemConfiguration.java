@@ -29,7 +29,7 @@ class SystemConfiguration {
     @Bean
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(PredictProperties properties) {
         var registration = new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.maxBodySize().toBytes()));
-        registration.addUrlPatterns("/predict", "/predict/*", "/models/*");
+        registration.addUrlPatterns("/predict", "/predict/*", "/models/*", "/v2/*", "/v1/*", "/invocations");
         return registration;
     }
 
