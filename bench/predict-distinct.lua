@@ -2,6 +2,10 @@
 -- so that every call misses the Redis cache and is scored.
 --
 --   wrk -t2 -c32 -d30s --latency -s bench/predict-distinct.lua http://127.0.0.1:18000/predict -- <seed>
+--   wrk ... -s bench/predict-distinct.lua http://127.0.0.1:18000/v2/models/diabetes/infer -- <seed> v2
+--
+-- With "v2" after the seed, each request is an Open Inference Protocol one: one FP64 tensor of
+-- shape [1, 10] holding the row.
 --
 -- Each request carries 10 values drawn from N(0, 0.05) (the diabetes features are of that size),
 -- printed with 17 significant digits so that the api reads exactly the drawn doubles. Every wrk
@@ -41,8 +45,10 @@ local function normal()
     return r * math.cos(TWO_PI * u2)
 end
 
+local v2 = false
 function init(args)
     local seed = tonumber(args[1]) or (os.time() + math.floor(os.clock() * 1e6))
+    v2 = args[2] == "v2"
     local n = thread_number or 0
     -- distinct seeds per thread; a few draws thrown away so that nearby seeds drift apart
     math.randomseed((seed % 2147483629) + 1000003 * (n + 1))
@@ -55,6 +61,10 @@ local values = {}
 function request()
     for i = 1, 10 do
         values[i] = string.format("%.17g", SCALE * normal())
+    end
+    if v2 then
+        return wrk.format("POST", nil, headers, '{"inputs":[{"name":"input","shape":[1,10],"datatype":"FP64","data":['
+            .. table.concat(values, ",") .. "]}]}")
     end
     return wrk.format("POST", nil, headers, '{"features":[' .. table.concat(values, ",") .. "]}")
 end
