@@ -1,5 +1,7 @@
 package io.scorepipe.csv;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +13,34 @@ import java.util.List;
 public final class Csv {
 
     private Csv() {
+    }
+
+    /** What to do with one line of a file. */
+    @FunctionalInterface
+    public interface LineHandler {
+
+        /**
+         * @param number the line's number in the file, the header being 1
+         * @param text the line
+         */
+        void handle(int number, String text) throws IOException;
+    }
+
+    /** Hands every non-blank line after the header to {@code handler}, with its number. */
+    public static void eachLine(BufferedReader reader, LineHandler handler) throws IOException {
+        String text;
+        int number = 1;
+        while ((text = reader.readLine()) != null) {
+            number++;
+            if (!text.isBlank()) {
+                handler.handle(number, text);
+            }
+        }
+    }
+
+    /** A header line's column names, without a byte-order mark and the spaces around each. */
+    public static List<String> header(String line) {
+        return split(line.startsWith("\uFEFF") ? line.substring(1) : line).stream().map(String::strip).toList();
     }
 
     /** @throws IllegalArgumentException for an unterminated or misplaced quote */

@@ -122,33 +122,15 @@ public final class OnnxModels {
 
     private static Shape shape(OrtSession session) {
         try {
-            Map<String, NodeInfo> inputs = session.getInputInfo();
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            if (inputs.size() != 1) {
-                throw new ModelException("the model has " + inputs.size() + " inputs (" + describe(inputs) + "); "
-                        + "scorepipe serves models with one float input of shape [N, k]");
-            }
-            if (outputs.size() != 1) {
-                throw new ModelException("the model has " + outputs.size() + " outputs (" + describe(outputs) + "); "
-                        + "scorepipe serves models with one output of N values");
-            }
-            NodeInfo input = inputs.values().iterator().next();
-            if (!(input.getInfo() instanceof TensorInfo tensor)
-                    || (tensor.type != OnnxJavaType.FLOAT && tensor.type != OnnxJavaType.DOUBLE)) {
-                throw new ModelException("the model's input is " + describe(input) + "; expected a float or double "
-                        + "tensor of shape [N, k]");
-            }
+            NodeInfo input = single(session.getInputInfo(), "input", "one float input of shape [N, k]");
+            NodeInfo output = single(session.getOutputInfo(), "output", "one output of N values");
+            TensorInfo tensor = numeric(input, "input", "tensor of shape [N, k]");
             long[] dims = tensor.getShape();
             if (dims.length != 2 || (dims[0] > 1)) {
                 throw new ModelException("the model's input is " + describe(input) + "; expected shape [N, k] with N "
                         + "free (or 1)");
             }
-            NodeInfo output = outputs.values().iterator().next();
-            if (!(output.getInfo() instanceof TensorInfo result)
-                    || (result.type != OnnxJavaType.FLOAT && result.type != OnnxJavaType.DOUBLE)) {
-                throw new ModelException("the model's output is " + describe(output) + "; expected a float or double "
-                        + "tensor of N values");
-            }
+            TensorInfo result = numeric(output, "output", "tensor of N values");
             long[] out = result.getShape();
             boolean oneValuePerRow = out.length == 1 || (out.length == 2 && (out[1] == 1 || out[1] < 0));
             if (!oneValuePerRow) {
@@ -161,6 +143,25 @@ public final class OnnxModels {
         catch (OrtException ex) {
             throw new ModelException("ONNX Runtime could not describe the model: " + ex.getMessage(), ex);
         }
+    }
+
+    /** The one input (or output) a servable model has. */
+    private static NodeInfo single(Map<String, NodeInfo> nodes, String what, String expected) {
+        if (nodes.size() != 1) {
+            throw new ModelException("the model has " + nodes.size() + " " + what + "s (" + describe(nodes) + "); "
+                    + "scorepipe serves models with " + expected);
+        }
+        return nodes.values().iterator().next();
+    }
+
+    /** The node's tensor, when it holds floats or doubles. */
+    private static TensorInfo numeric(NodeInfo node, String what, String expected) {
+        if (!(node.getInfo() instanceof TensorInfo tensor)
+                || (tensor.type != OnnxJavaType.FLOAT && tensor.type != OnnxJavaType.DOUBLE)) {
+            throw new ModelException("the model's " + what + " is " + describe(node) + "; expected a float or double "
+                    + expected);
+        }
+        return tensor;
     }
 
     private static List<String> metadataNames(OrtSession session) {

@@ -19,34 +19,17 @@ import ai.onnxruntime.OrtSession;
  * file's input order, which may differ. A batch of rows is one run of the session.
  *
  * <p>Safe for concurrent use (ONNX Runtime sessions are); holds native memory until closed.
+ *
+ * @param environment ONNX Runtime's environment
+ * @param session the model's session
+ * @param schema the rows' features, in the model's order
+ * @param input the name of the model's input
+ * @param doubleInput whether the input takes doubles (else floats)
+ * @param columns for each input column of the file, the position of its feature in the schema
+ * @param maxRows rows per run: the input's fixed first dimension, or unbounded
  */
-final class OnnxScorer implements Scorer {
-
-    private final OrtEnvironment environment;
-    private final OrtSession session;
-    private final FeatureSchema schema;
-    private final String input;
-    private final boolean doubleInput;
-    /** For each input column of the file, the position of its feature in the schema. */
-    private final int[] columns;
-    /** Rows per run: the input's fixed first dimension, or unbounded. */
-    private final int maxRows;
-
-    OnnxScorer(OrtEnvironment environment, OrtSession session, FeatureSchema schema, String input, boolean doubleInput,
-            int[] columns, int maxRows) {
-        this.environment = environment;
-        this.session = session;
-        this.schema = schema;
-        this.input = input;
-        this.doubleInput = doubleInput;
-        this.columns = columns;
-        this.maxRows = maxRows;
-    }
-
-    @Override
-    public FeatureSchema schema() {
-        return schema;
-    }
+record OnnxScorer(OrtEnvironment environment, OrtSession session, FeatureSchema schema, String input,
+        boolean doubleInput, int[] columns, int maxRows) implements Scorer {
 
     @Override
     public double score(double[] features) {

@@ -87,8 +87,8 @@ class BatchesController {
     @ApiResponse(responseCode = "202", description = "Accepted: the batch, 'uploaded'",
             headers = @Header(name = "Location", description = "the batch to poll, /batches/{id}"))
     @ProblemResponse(status = 404, when = "no model has the name given as model")
-    @ProblemResponse(status = 413, when = "the file is larger than scorepipe.upload.max-size")
-    @ProblemResponse(status = 422, when = "the upload is empty")
+    @ProblemResponse(status = 413, when = "the part 'file' is larger than scorepipe.upload.max-size")
+    @ProblemResponse(status = 422, when = "the part 'file' is empty")
     @PostMapping(path = "/batches", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchView> uploadForm(@RequestPart("file") MultipartFile file,
             @RequestParam(required = false) @Nullable String name, @RequestParam(defaultValue = "false") boolean rescore,

@@ -8,7 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,31 +36,18 @@ import io.scorepipe.scoring.LabelledRow;
  * feature columns in file order) and its rows the model's labelled examples, in one transaction;
  * then a retrain run, on a worker, trains version 1 with the usual trainer, judges it on the
  * hash-chosen held-out rows and promotes it. Thread-safe.
+ *
+ * @param registry the models
+ * @param examples where the rows go, as the model's labelled examples
+ * @param admin asks the workers for the first training run
+ * @param promoter announces the new model to every instance
+ * @param minRows fewest labelled rows a model is trained from ({@code scorepipe.retrain.min-examples})
+ * @param maxBytes the largest CSV file taken
  */
-class ModelCreation {
+record ModelCreation(ModelRegistry registry, TrainingExamples examples, ModelAdminService admin, Promoter promoter,
+        int minRows, long maxBytes) {
 
     private static final Logger log = LoggerFactory.getLogger(ModelCreation.class);
-
-    private final ModelRegistry registry;
-    private final TrainingExamples examples;
-    private final ModelAdminService admin;
-    private final Promoter promoter;
-    private final int minRows;
-    private final long maxBytes;
-
-    /**
-     * @param minRows fewest labelled rows a model is trained from ({@code scorepipe.retrain.min-examples})
-     * @param maxBytes the largest CSV file taken
-     */
-    ModelCreation(ModelRegistry registry, TrainingExamples examples, ModelAdminService admin, Promoter promoter,
-            int minRows, long maxBytes) {
-        this.registry = registry;
-        this.examples = examples;
-        this.admin = admin;
-        this.promoter = promoter;
-        this.minRows = minRows;
-        this.maxBytes = maxBytes;
-    }
 
     /**
      * What to make.
@@ -119,9 +105,6 @@ class ModelCreation {
                 throw new InvalidInputException("file", "the file is empty; expected a header line naming its columns, "
                         + "then one labelled row per line");
             }
-            if (header.startsWith("\uFEFF")) {
-                header = header.substring(1);
-            }
             List<String> columns = columns(header);
             String target = request.target().strip();
             int targetAt = columns.indexOf(target);
@@ -153,15 +136,7 @@ class ModelCreation {
             int targetAt) throws IOException {
         List<LabelledRow> rows = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
-        double[] first = null;
-        boolean[] varies = new boolean[at.length + 1];
-        String text;
-        int line = 1;
-        while ((text = reader.readLine()) != null) {
-            line++;
-            if (text.isBlank()) {
-                continue;
-            }
+        Csv.eachLine(reader, (line, text) -> {
             List<String> cells = cells(text, line, columns.size());
             double[] features = new double[at.length];
             for (int i = 0; i < at.length; i++) {
@@ -175,33 +150,26 @@ class ModelCreation {
                             + "(leave this one out with ignore=" + column + ")");
                 }
             }
-            double value = FeatureSchema.parseNumber(target, "line " + line + ", target column '" + target + "'",
-                    cells.get(targetAt));
-            if (first == null) {
-                first = Arrays.copyOf(features, at.length + 1);
-                first[at.length] = value;
-            }
-            for (int i = 0; i < at.length; i++) {
-                varies[i] |= features[i] != first[i];
-            }
-            varies[at.length] |= value != first[at.length];
-            rows.add(new LabelledRow(features, value));
+            rows.add(new LabelledRow(features, FeatureSchema.parseNumber(target, "line " + line + ", target column '"
+                    + target + "'", cells.get(targetAt))));
             lines.add(line);
-        }
+        });
         if (rows.size() < minRows) {
             throw new InvalidInputException("file", "the file has " + rows.size() + " labelled row" + (rows.size() == 1
                     ? "" : "s") + "; at least " + minRows + " are needed to train and judge a model "
                     + "(scorepipe.retrain.min-examples)");
         }
-        if (!varies[at.length]) {
-            throw new InvalidInputException(target, "the target column '" + target + "' holds " + first[at.length]
+        LabelledRow first = rows.getFirst();
+        if (rows.stream().allMatch(row -> row.target() == first.target())) {
+            throw new InvalidInputException(target, "the target column '" + target + "' holds " + first.target()
                     + " on every line; there is nothing to predict");
         }
         for (int i = 0; i < at.length; i++) {
-            if (!varies[i]) {
+            int feature = i;
+            if (rows.stream().allMatch(row -> row.features()[feature] == first.features()[feature])) {
                 String column = schema.names().get(i);
-                throw new InvalidInputException(column, "column '" + column + "' holds " + first[i] + " on every line, "
-                        + "so nothing can be learnt from it; leave it out with ignore=" + column);
+                throw new InvalidInputException(column, "column '" + column + "' holds " + first.features()[i]
+                        + " on every line, so nothing can be learnt from it; leave it out with ignore=" + column);
             }
         }
         return new Parsed(schema, target, rows, lines);
@@ -210,7 +178,7 @@ class ModelCreation {
     private static List<String> columns(String header) {
         List<String> columns;
         try {
-            columns = Csv.split(header).stream().map(String::strip).toList();
+            columns = Csv.header(header);
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidInputException("file", "the header line cannot be read: " + ex.getMessage());

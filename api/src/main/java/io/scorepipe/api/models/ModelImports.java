@@ -40,29 +40,20 @@ import io.scorepipe.system.Sha256;
  * row, it is within the size limit), judged like a retrained challenger on the model's held-out
  * labelled examples when it has any, registered as a candidate, and promoted when asked. A name
  * with no model yet becomes one, with the file's features. Thread-safe.
+ *
+ * @param registry the models
+ * @param serving decodes the champion to judge against
+ * @param examples the model's labelled examples, the held-out ones judged on
+ * @param rule the champion rule
+ * @param promoter promotes and announces
+ * @param maxBytes the largest file taken ({@code scorepipe.model.max-import-size})
  */
-class ModelImports {
+record ModelImports(ModelRegistry registry, ServingModels serving, TrainingExamples examples, ChampionRule rule,
+        Promoter promoter, long maxBytes) {
 
     private static final Logger log = LoggerFactory.getLogger(ModelImports.class);
     /** Held-out examples a probe batch takes at most. */
     private static final int PROBE_ROWS = 100;
-
-    private final ModelRegistry registry;
-    private final ServingModels serving;
-    private final TrainingExamples examples;
-    private final ChampionRule rule;
-    private final Promoter promoter;
-    private final long maxBytes;
-
-    ModelImports(ModelRegistry registry, ServingModels serving, TrainingExamples examples, ChampionRule rule,
-            Promoter promoter, long maxBytes) {
-        this.registry = registry;
-        this.serving = serving;
-        this.examples = examples;
-        this.rule = rule;
-        this.promoter = promoter;
-        this.maxBytes = maxBytes;
-    }
 
     /** When an imported version becomes champion. */
     enum Promote {

@@ -47,32 +47,23 @@ import jakarta.servlet.http.HttpServletRequest;
  * new models from a CSV file and versions from a model file. The routes from before models had
  * names ({@code /models/current}, {@code /models/v3}, {@code /models/retrain}, ...) act on the
  * default model.
+ *
+ * @param registry the models and their versions
+ * @param admin promotion, rollback and retrain requests
+ * @param imports model files
+ * @param creation models from CSV files
+ * @param runs retrain runs
+ * @param properties the default model
  */
 @RestController
 @Tag(name = "models", description = "Named models: versions, promotion and rollback, retraining, your own data and "
         + "model files")
-class ModelsController {
+record ModelsController(ModelRegistry registry, ModelAdminService admin, ModelImports imports, ModelCreation creation,
+        RetrainRuns runs, ModelProperties properties) {
 
     /** A model's name in a path; a version label (v and digits) is never one, so the older routes stay apart. */
     static final String NAME = "{name:(?!v[0-9]+$)[a-z][a-z0-9-]*}";
     private static final String VERSION = "{version:v[0-9]+}";
-
-    private final ModelRegistry registry;
-    private final ModelAdminService admin;
-    private final ModelImports imports;
-    private final ModelCreation creation;
-    private final RetrainRuns runs;
-    private final String defaultModel;
-
-    ModelsController(ModelRegistry registry, ModelAdminService admin, ModelImports imports, ModelCreation creation,
-            RetrainRuns runs, ModelProperties properties) {
-        this.registry = registry;
-        this.admin = admin;
-        this.imports = imports;
-        this.creation = creation;
-        this.runs = runs;
-        this.defaultModel = properties.defaultName();
-    }
 
     // ---- models
 
@@ -80,7 +71,7 @@ class ModelsController {
             + "version that serves (its champion).")
     @GetMapping("/models")
     List<ModelSummary> models() {
-        return registry.models().stream().map(model -> ModelSummary.of(model, defaultModel, null)).toList();
+        return registry.models().stream().map(model -> ModelSummary.of(model, properties.defaultName(), null)).toList();
     }
 
     @Operation(summary = "One model, with its champion in full")
@@ -89,7 +80,7 @@ class ModelsController {
     ModelSummary model(@Parameter(example = "diabetes") @PathVariable String name) {
         ModelInfo model = registry.requireModel(name);
         ModelView current = model.champion() == null ? null : version(name, model.champion());
-        return ModelSummary.of(model, defaultModel, current);
+        return ModelSummary.of(model, properties.defaultName(), current);
     }
 
     @Operation(summary = "A new model from your own CSV file", description = "Send the file as a text/csv body (with "
@@ -287,8 +278,8 @@ class ModelsController {
     @ProblemResponse(status = 503, when = "no model serves yet: the first worker is still training it")
     @GetMapping("/models/current")
     ModelView current() {
-        return registry.champion(defaultModel).map(version -> ModelView.full(version, registry.lastPromotionOf(
-                defaultModel, version.label()).orElse(null)))
+        return registry.champion(properties.defaultName()).map(version -> ModelView.full(version, registry.lastPromotionOf(
+                properties.defaultName(), version.label()).orElse(null)))
                 .orElseThrow(() -> new ModelException("no model is serving yet: the registry has no champion"));
     }
 
@@ -299,7 +290,7 @@ class ModelsController {
             headers = @Header(name = "Location", description = "the run to poll"))
     @PostMapping("/models/retrain")
     ResponseEntity<RetrainRuns.Run> retrain() {
-        RetrainRuns.Run run = admin.requestRetrain(defaultModel, "api");
+        RetrainRuns.Run run = admin.requestRetrain(properties.defaultName(), "api");
         return ResponseEntity.accepted().location(URI.create("/models/retrain/" + run.id())).body(run);
     }
 
@@ -309,7 +300,7 @@ class ModelsController {
     Page<RetrainRuns.Run> retrainRuns(@Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0")
             int page, @Parameter(description = "runs per page, 1 to 200") @RequestParam(defaultValue = "20") int size) {
         Page.check(page, size);
-        return new Page<>(runs.list(defaultModel, Page.offset(page, size), size), page, size, runs.count(defaultModel));
+        return new Page<>(runs.list(properties.defaultName(), Page.offset(page, size), size), page, size, runs.count(properties.defaultName()));
     }
 
     @Operation(summary = "A retrain run of any model, by its id")
@@ -325,14 +316,14 @@ class ModelsController {
     @GetMapping("/models/promotions")
     Page<PromotionView> promotions(@Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0")
             int page, @Parameter(description = "entries per page, 1 to 200") @RequestParam(defaultValue = "20") int size) {
-        return promotionsOf(defaultModel, page, size);
+        return promotionsOf(properties.defaultName(), page, size);
     }
 
     @Operation(summary = "One version of the default model, with its full provenance")
     @ProblemResponse(status = 404, when = "no version has that label")
     @GetMapping("/models/" + VERSION)
     ModelView one(@Parameter(example = "v1") @PathVariable String version) {
-        return version(defaultModel, version);
+        return version(properties.defaultName(), version);
     }
 
     @Operation(summary = "Make a version of the default model the champion",
@@ -343,7 +334,7 @@ class ModelsController {
     @PostMapping("/models/" + VERSION + "/promote")
     ModelView promoteDefault(@Parameter(example = "v1") @PathVariable String version,
             @RequestBody(required = false) @Nullable PromoteRequest request) {
-        return promote(defaultModel, version, request);
+        return promote(properties.defaultName(), version, request);
     }
 
     private static ResponseEntity<RetrainRuns.Run> accepted(RetrainRuns.Run run) {

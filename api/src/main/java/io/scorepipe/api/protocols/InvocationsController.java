@@ -46,25 +46,16 @@ import jakarta.servlet.http.HttpServletRequest;
  * default model scores, or the one named by {@code ?model=}. As pandas would, columns other than
  * the model's features are passed over; a missing feature refuses the request. Errors are
  * MLflow's {@code {"error_code": ..., "message": ...}}.
+ *
+ * @param serving the decoded versions
+ * @param predictions the scoring core
+ * @param models the default model
+ * @param properties the row and body limits
  */
 @RestController
 @Tag(name = "mlflow", description = "MLflow scoring protocol")
-class InvocationsController {
-
-    private final ServingModels serving;
-    private final PredictionService predictions;
-    private final String defaultModel;
-    private final int maxRows;
-    private final long maxBytes;
-
-    InvocationsController(ServingModels serving, PredictionService predictions, ModelProperties models,
-            PredictProperties properties) {
-        this.serving = serving;
-        this.predictions = predictions;
-        this.defaultModel = models.defaultName();
-        this.maxRows = properties.maxBatchRows();
-        this.maxBytes = properties.maxBodySize().toBytes();
-    }
+record InvocationsController(ServingModels serving, PredictionService predictions, ModelProperties models,
+        PredictProperties properties) {
 
     /**
      * The answer.
@@ -115,21 +106,23 @@ class InvocationsController {
     Predictions invokeCsv(@Parameter(description = "the model (default: the default model)", example = "diabetes")
             @RequestParam(required = false) @Nullable String model, HttpServletRequest request) throws IOException {
         try (ServingModels.Lease lease = serving.champion(name(model));
-                InputStream body = new LimitedInputStream(request.getInputStream(), maxBytes)) {
+                InputStream body = new LimitedInputStream(request.getInputStream(),
+                        properties.maxBodySize().toBytes())) {
             return score(lease, csvRows(body, lease.scorer().schema()));
         }
     }
 
     private String name(@Nullable String model) {
-        return model == null || model.isBlank() ? defaultModel : model.strip();
+        return model == null || model.isBlank() ? models.defaultName() : model.strip();
     }
 
     private Predictions score(ServingModels.Lease model, List<double[]> rows) {
         if (rows.isEmpty()) {
             throw ApiProblemException.badRequest("there are no rows to score");
         }
-        if (rows.size() > maxRows) {
-            throw ApiProblemException.badRequest("at most " + maxRows + " rows per request, got " + rows.size());
+        if (rows.size() > properties.maxBatchRows()) {
+            throw ApiProblemException.badRequest("at most " + properties.maxBatchRows() + " rows per request, got "
+                    + rows.size());
         }
         List<Prediction> scored = predictions.scoreRows(model, rows, null, Route.INVOCATIONS);
         return new Predictions(scored.stream().mapToDouble(Prediction::value).toArray());
@@ -236,8 +229,7 @@ class InvocationsController {
         if (header == null || header.isBlank()) {
             throw ApiProblemException.badRequest("the CSV is empty; expected a header naming the columns");
         }
-        List<String> columns = Csv.split(header.startsWith("\uFEFF") ? header.substring(1) : header).stream()
-                .map(String::strip).toList();
+        List<String> columns = Csv.header(header);
         int[] at = new int[schema.size()];
         for (int i = 0; i < at.length; i++) {
             at[i] = columns.indexOf(schema.names().get(i));
@@ -247,16 +239,9 @@ class InvocationsController {
             }
         }
         List<double[]> rows = new ArrayList<>();
-        String line;
-        int number = 1;
-        while ((line = reader.readLine()) != null) {
-            number++;
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> cells;
+        Csv.eachLine(reader, (number, line) -> {
             try {
-                cells = Csv.split(line);
+                List<String> cells = Csv.split(line);
                 if (cells.size() != columns.size()) {
                     throw new IllegalArgumentException("it has " + cells.size() + " columns; the header has "
                             + columns.size());
@@ -270,7 +255,7 @@ class InvocationsController {
             catch (IllegalArgumentException | InvalidInputException ex) {
                 throw ApiProblemException.badRequest("line " + number + ": " + ex.getMessage());
             }
-        }
+        });
         return rows;
     }
 }

@@ -32,25 +32,17 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * KServe's v1 protocol (TensorFlow Serving's): {@code {"instances": [...]}} in,
  * {@code {"predictions": [...]}} out, for every named model's champion. Errors are
  * {@code {"error": "..."}}.
+ *
+ * @param registry the models
+ * @param serving the decoded versions
+ * @param predictions the scoring core
+ * @param health readiness
+ * @param properties the row limit
  */
 @RestController
 @Tag(name = "kserve v1", description = "KServe v1 prediction protocol")
-class KServeV1Controller {
-
-    private final ModelRegistry registry;
-    private final ServingModels serving;
-    private final PredictionService predictions;
-    private final ProtocolHealth health;
-    private final int maxRows;
-
-    KServeV1Controller(ModelRegistry registry, ServingModels serving, PredictionService predictions,
-            ProtocolHealth health, PredictProperties properties) {
-        this.registry = registry;
-        this.serving = serving;
-        this.predictions = predictions;
-        this.health = health;
-        this.maxRows = properties.maxBatchRows();
-    }
+record KServeV1Controller(ModelRegistry registry, ServingModels serving, PredictionService predictions,
+        ProtocolHealth health, PredictProperties properties) {
 
     /**
      * The request.
@@ -101,8 +93,8 @@ class KServeV1Controller {
             throw ApiProblemException.badRequest("instances is missing or empty: send {\"instances\": [[...], ...]}, "
                     + "each an array in the model's feature order or an object keyed by feature name");
         }
-        if (instances.size() > maxRows) {
-            throw ApiProblemException.badRequest("at most " + maxRows + " instances per request, got "
+        if (instances.size() > properties.maxBatchRows()) {
+            throw ApiProblemException.badRequest("at most " + properties.maxBatchRows() + " instances per request, got "
                     + instances.size());
         }
         try (ServingModels.Lease model = serving.champion(name)) {

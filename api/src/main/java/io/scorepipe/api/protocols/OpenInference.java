@@ -66,11 +66,12 @@ final class OpenInference {
      *
      * @param modelName the model
      * @param modelVersion the version that scored every row
-     * @param id the request's id, or one given to it
+     * @param id the request's id, when it gave one
      * @param outputs the one output tensor
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record InferenceResponse(@JsonProperty("model_name") String modelName,
-            @JsonProperty("model_version") String modelVersion, @JsonProperty("id") String id,
+            @JsonProperty("model_version") String modelVersion, @JsonProperty("id") @Nullable String id,
             @JsonProperty("outputs") List<ResponseOutput> outputs) {
     }
 

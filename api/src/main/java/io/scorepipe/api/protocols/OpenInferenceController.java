@@ -3,7 +3,6 @@ package io.scorepipe.api.protocols;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -37,10 +36,17 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * Server serve it) for every named model. Without a version in the path a request scores with
  * the model's champion; with one, with that version, champion or not (to compare a candidate on
  * live traffic). Errors are the protocol's {@code {"error": "..."}}.
+ *
+ * @param registry the models and their versions
+ * @param serving the decoded versions
+ * @param predictions the scoring core
+ * @param health readiness
+ * @param properties the row limit
  */
 @RestController
 @Tag(name = "open inference protocol", description = "KServe v2 / Open Inference Protocol REST")
-class OpenInferenceController {
+record OpenInferenceController(ModelRegistry registry, ServingModels serving, PredictionService predictions,
+        ProtocolHealth health, PredictProperties properties) {
 
     private static final String NAME = "{name}";
     private static final String VERSION = "{version:v[0-9]+}";
@@ -49,23 +55,7 @@ class OpenInferenceController {
             + "its order; or one tensor per feature, named as the feature, of shape [N] or [N, 1], in any order. "
             + "Datatypes FP64, FP32, INT64, INT32; data flat (row-major) or nested. The answer is one FP64 tensor "
             + "'prediction' of shape [N], with the model's name and the version that scored every row; each row is one "
-            + "audit row (route v2). The request's id is echoed (and audited as the request id); without one, one is "
-            + "given.";
-
-    private final ModelRegistry registry;
-    private final ServingModels serving;
-    private final PredictionService predictions;
-    private final ProtocolHealth health;
-    private final int maxRows;
-
-    OpenInferenceController(ModelRegistry registry, ServingModels serving, PredictionService predictions,
-            ProtocolHealth health, PredictProperties properties) {
-        this.registry = registry;
-        this.serving = serving;
-        this.predictions = predictions;
-        this.health = health;
-        this.maxRows = properties.maxBatchRows();
-    }
+            + "audit row (route v2). The request's id, when it gives one, is echoed and audited as the request id.";
 
     @Operation(summary = "Server metadata", description = "The server's name, version and the protocol extensions it "
             + "supports (none).")
@@ -160,12 +150,11 @@ class OpenInferenceController {
         }
     }
 
-
     private OpenInference.InferenceResponse infer(ServingModels.Lease model, OpenInference.InferenceRequest request) {
         checkParameters(request.parameters());
         checkOutputs(request.outputs());
-        String id = request.id() == null ? UUID.randomUUID().toString() : RequestIds.check(request.id());
-        List<double[]> rows = Tensors.rows(request, model.scorer().schema(), maxRows);
+        String id = request.id() == null ? null : RequestIds.check(request.id());
+        List<double[]> rows = Tensors.rows(request, model.scorer().schema(), properties.maxBatchRows());
         List<Prediction> scored = predictions.scoreRows(model, rows, id, Route.V2);
         double[] values = new double[scored.size()];
         for (int i = 0; i < values.length; i++) {

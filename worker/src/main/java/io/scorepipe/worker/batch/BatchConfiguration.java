@@ -1,6 +1,7 @@
 package io.scorepipe.worker.batch;
 
 import java.lang.management.ManagementFactory;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.batch.core.job.Job;
@@ -20,6 +21,7 @@ import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.MessagePublisher;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ServingModels;
+import io.scorepipe.worker.system.ModelInboxes;
 import io.scorepipe.worker.system.Rounds;
 
 @Configuration(proxyBeanMethods = false)
@@ -58,8 +60,9 @@ class BatchConfiguration {
     @Bean
     InboxWatcher inboxWatcher(DataFolders folders, BatchRecords records, BatchLifecycle lifecycle,
             MessagePublisher publisher, TopicProperties topics, BatchProperties properties, ModelProperties models) {
-        return new InboxWatcher(folders, records, lifecycle, publisher, topics.batches(), properties.settle(),
-                properties.strandedAfter(), models.defaultName());
+        return new InboxWatcher(folders, lifecycle, publisher, topics.batches(),
+                new ModelInboxes(folders.inbox(), properties.settle(), Set.of(folders.labelsInbox())),
+                new StrandedClaims(folders, records, properties.strandedAfter()), models.defaultName());
     }
 
     @Bean

@@ -1,13 +1,9 @@
 package io.scorepipe.worker.retrain;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,8 +13,8 @@ import org.slf4j.LoggerFactory;
 import io.scorepipe.batch.DataFolders;
 import io.scorepipe.batch.LabelFiles;
 import io.scorepipe.registry.ModelInfo;
-import io.scorepipe.registry.ModelNames;
 import io.scorepipe.registry.ModelRegistry;
+import io.scorepipe.worker.system.ModelInboxes;
 import io.scorepipe.worker.system.SettledFiles;
 
 /**
@@ -28,51 +24,27 @@ import io.scorepipe.worker.system.SettledFiles;
  * {@code rejects/labels/<name>.rejects.csv} with their line number and reason, and the file's
  * outcome goes to {@code label_files} for the api to show. The file is claimed by an atomic move,
  * so one worker reads it.
+ *
+ * @param folders the data folders
+ * @param files the {@code label_files} table
+ * @param registry the models, for their features and target
+ * @param inboxes the labels inbox and its model folders
+ * @param reader reads one file
+ * @param defaultModel the model of the files directly in the labels inbox
  */
-class LabelsWatcher {
+record LabelsWatcher(DataFolders folders, LabelFiles files, ModelRegistry registry, ModelInboxes inboxes,
+        LabelsReader reader, String defaultModel) {
 
     private static final Logger log = LoggerFactory.getLogger(LabelsWatcher.class);
 
-    private final DataFolders folders;
-    private final LabelFiles files;
-    private final ModelRegistry registry;
-    private final Duration settle;
-    private final LabelsReader reader;
-    private final String defaultModel;
-    private final Map<Path, SettledFiles> inboxes = new HashMap<>();
-
-    LabelsWatcher(DataFolders folders, LabelFiles files, ModelRegistry registry, Duration settle, LabelsReader reader,
-            String defaultModel) {
-        this.folders = folders;
-        this.files = files;
-        this.registry = registry;
-        this.settle = settle;
-        this.reader = reader;
-        this.defaultModel = defaultModel;
-    }
-
     synchronized void poll() throws IOException {
         Files.createDirectories(folders.labelsInbox());
-        poll(folders.labelsInbox(), defaultModel);
-        try (DirectoryStream<Path> models = Files.newDirectoryStream(folders.labelsInbox(), Files::isDirectory)) {
-            for (Path folder : models) {
-                String model = folder.getFileName().toString();
-                if (ModelNames.isValid(model)) {
-                    poll(folder, model);
-                }
-            }
-        }
-        inboxes.keySet().removeIf(folder -> !Files.isDirectory(folder));
-    }
-
-    private void poll(Path folder, String model) throws IOException {
-        SettledFiles inbox = inboxes.computeIfAbsent(folder, path -> new SettledFiles(path, "*.csv", settle));
-        for (Path file : inbox.settled()) {
-            String name = DataFolders.sanitize(file.getFileName().toString());
+        for (ModelInboxes.Settled settled : inboxes.settled()) {
+            String name = DataFolders.sanitize(settled.file().getFileName().toString());
             UUID id = UUID.randomUUID();
             Path claimed = folders.processing().resolve("labels-" + id + "__" + name);
-            if (SettledFiles.claim(file, claimed)) {
-                read(id, model, name, claimed);
+            if (SettledFiles.claim(settled.file(), claimed)) {
+                read(id, settled.model() == null ? defaultModel : settled.model(), name, claimed);
             }
         }
     }

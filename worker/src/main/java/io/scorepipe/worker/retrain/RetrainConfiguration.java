@@ -1,6 +1,6 @@
 package io.scorepipe.worker.retrain;
 
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -9,7 +9,6 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,6 +30,7 @@ import io.scorepipe.registry.RetrainRuns;
 import io.scorepipe.registry.ServingModels;
 import io.scorepipe.registry.TrainingExamples;
 import io.scorepipe.worker.batch.BatchProperties;
+import io.scorepipe.worker.system.ModelInboxes;
 import io.scorepipe.worker.system.Rounds;
 
 /**
@@ -65,32 +65,10 @@ class RetrainConfiguration {
 
     @Bean
     Job retrainJob(JobRepository jobs, RetrainService retrain, RetrainRuns runs) {
-        var step = new StepBuilder("retrain", jobs).tasklet((contribution, chunk) -> {
-            var parameters = chunk.getStepContext().getStepExecution().getJobParameters();
-            UUID runId = UUID.fromString(parameters.getString(RetrainRunner.RUN_ID));
-            String model = String.valueOf(parameters.getString(RetrainRunner.MODEL));
-            String trigger = String.valueOf(parameters.getString(RetrainRunner.TRIGGER));
-            try {
-                Optional<RetrainOutcome> outcome = retrain.retrain(model, trigger);
-                if (outcome.isPresent() && outcome.get().trained()) {
-                    runs.finished(runId, "completed", outcome.get().version(), outcome.get().promoted(),
-                            outcome.get().reason());
-                }
-                else {
-                    runs.finished(runId, "skipped", null, null,
-                            outcome.map(RetrainOutcome::reason).orElse("another retrain of " + model + " was running"));
-                }
-                contribution.setExitStatus(contribution.getExitStatus()
-                        .addExitDescription(outcome.map(RetrainOutcome::toString).orElse("skipped")));
-            }
-            catch (RuntimeException ex) {
-                runs.finished(runId, "failed", null, null, String.valueOf(ex.getMessage()));
-                throw ex;
-            }
-            return RepeatStatus.FINISHED;
-            // no database transaction around the run: the registry's changes and the run's record must
-            // commit as they happen, and a promotion be announced only after its commit
-        }, new ResourcelessTransactionManager()).build();
+        // no database transaction around the run: the registry's changes and the run's record must
+        // commit as they happen, and a promotion be announced only after its commit
+        var step = new StepBuilder("retrain", jobs).tasklet(new RetrainTasklet(retrain, runs),
+                new ResourcelessTransactionManager()).build();
         return new JobBuilder(JOB, jobs).start(step).build();
     }
 
@@ -112,8 +90,8 @@ class RetrainConfiguration {
     @Bean
     LabelsWatcher labelsWatcher(DataFolders folders, TrainingExamples store, LabelFiles files, ModelRegistry registry,
             BatchProperties batch, ModelProperties models) {
-        return new LabelsWatcher(folders, files, registry, batch.settle(), new LabelsReader(store, batch.maxLineBytes()),
-                models.defaultName());
+        return new LabelsWatcher(folders, files, registry, new ModelInboxes(folders.labelsInbox(), batch.settle(),
+                Set.of()), new LabelsReader(store, batch.maxLineBytes()), models.defaultName());
     }
 
     /**

@@ -2,7 +2,6 @@ package io.scorepipe.worker.stream;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,9 +21,7 @@ import io.scorepipe.messages.Messages;
 import io.scorepipe.messages.ScoringRequest;
 import io.scorepipe.messages.ScoringResult;
 import io.scorepipe.messages.UnreadableMessageException;
-import io.scorepipe.registry.ModelNames;
 import io.scorepipe.registry.ServingModels;
-import io.scorepipe.registry.UnknownModelException;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.ModelException;
 
@@ -72,24 +69,20 @@ class StreamScorer {
      * @throws org.springframework.dao.DataAccessException when the audit rows cannot be written (retry)
      */
     List<ProducerRecord<String, byte[]>> score(List<ConsumerRecord<String, byte[]>> requests) {
-        Map<String, ServingModels.Lease> models = new HashMap<>();
-        try {
+        try (BatchModels models = new BatchModels(serving, defaultModel)) {
             return score(requests, models);
-        }
-        finally {
-            models.values().forEach(ServingModels.Lease::close);
         }
     }
 
     private List<ProducerRecord<String, byte[]>> score(List<ConsumerRecord<String, byte[]>> requests,
-            Map<String, ServingModels.Lease> models) {
+            BatchModels models) {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(requests.size());
         List<AuditRecord> audited = new ArrayList<>(requests.size());
         for (ConsumerRecord<String, byte[]> request : requests) {
             long started = System.nanoTime();
             try {
                 ScoringRequest parsed = parse(request);
-                ServingModels.Lease model = model(parsed, models);
+                ServingModels.Lease model = models.of(parsed.model());
                 double[] features = model.scorer().schema().read(parsed.features());
                 double prediction = model.scorer().scoreFinite(features);
                 String sourceRef = request.topic() + ":" + request.partition() + ":" + request.offset();
@@ -114,32 +107,6 @@ class StreamScorer {
 
     private Counter counter(String model) {
         return scored.computeIfAbsent(model, name -> meters.counter("scorepipe.stream.scored", "model", name));
-    }
-
-    /**
-     * The model a request names, its champion leased once per batch. A request naming a model that
-     * does not exist is dead-lettered; the default model not made yet is waited for (retried).
-     */
-    private ServingModels.Lease model(ScoringRequest request, Map<String, ServingModels.Lease> models) {
-        String name = request.model() == null ? defaultModel : request.model();
-        ServingModels.Lease lease = models.get(name);
-        if (lease == null) {
-            if (!ModelNames.isValid(name)) {
-                throw new BadRequestException("model '" + (name.length() > 60 ? name.substring(0, 57) + "..." : name)
-                        + "' is not a model name");
-            }
-            try {
-                lease = serving.champion(name);
-            }
-            catch (UnknownModelException ex) {
-                if (name.equals(defaultModel)) {
-                    throw new ModelException("the default model " + name + " does not exist yet", ex);
-                }
-                throw new BadRequestException(ex.getMessage());
-            }
-            models.put(name, lease);
-        }
-        return lease;
     }
 
     private static ScoringRequest parse(ConsumerRecord<String, byte[]> request) {
