@@ -31,12 +31,12 @@ public final class Sha256 {
         return digest().digest(bytes);
     }
 
-    /** The file's hash as lower-case hex, read as a stream (never whole in memory). */
     /** The hex digest of {@code bytes}. */
     public static String hexOf(byte[] bytes) {
         return HexFormat.of().formatHex(of(bytes));
     }
 
+    /** The file's hash as lower-case hex, read as a stream (never whole in memory). */
     public static String hexOf(Path file) throws IOException {
         MessageDigest digest = digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {

@@ -1,37 +1,48 @@
 package io.scorepipe.api.predict;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.scorepipe.system.Sha256;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Predictions cached in Redis. A key covers the model, its version and the canonical feature
- * values, so a promoted version never answers from an older one's entries, nor one model from
- * another's. Redis is an optimisation:
- * every failure is a miss, and after one the {@link Breaker} keeps requests off Redis for a
- * while, so a dead Redis costs at most one short timeout per period. Thread-safe.
+ * Predictions cached at two levels: a bounded map in this process in front of Redis, which
+ * other instances and restarts share. A key covers the model, its version and the exact
+ * feature values, so an entry is never stale: a promoted version never answers from an older
+ * one's entries, nor one model from another's. A repeated row is answered from this process
+ * without a network round trip; a freshly scored one is written to Redis behind the answer
+ * ({@link RedisWriteBehind}), never in its way.
+ *
+ * <p>Redis is an optimisation: every failure is a miss, and after one the {@link Breaker} keeps
+ * requests off Redis for a while, so a dead Redis costs at most one short timeout per period;
+ * the local level keeps answering what this process scored. Thread-safe.
  */
-class PredictionCache {
+class PredictionCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PredictionCache.class);
     private static final HexFormat HEX = HexFormat.of();
 
     private final UnifiedJedis redis;
     private final String keyPrefix;
-    private final long ttlSeconds;
     private final Breaker breaker;
+    private final Cache<LocalKey, Double> local;
+    private final RedisWriteBehind writes;
     private final Counter hits;
     private final Counter misses;
     private final Counter errors;
@@ -40,8 +51,14 @@ class PredictionCache {
     PredictionCache(UnifiedJedis redis, RedisProperties properties, MeterRegistry meters) {
         this.redis = redis;
         this.keyPrefix = properties.keyPrefix() + ":prediction:";
-        this.ttlSeconds = properties.ttl().toSeconds();
         this.breaker = new Breaker(properties.retryAfter());
+        this.local = Caffeine.newBuilder().maximumSize(properties.localEntries())
+                .expireAfterWrite(properties.ttl().toNanos(), TimeUnit.NANOSECONDS)
+                // upkeep (eviction) on the calling thread: cheaper than a hand-off per write
+                .executor(Runnable::run).recordStats().build();
+        CaffeineCacheMetrics.monitor(meters, local, "predictions.local");
+        this.writes = new RedisWriteBehind(redis, properties.ttl().toSeconds(), properties.writeQueue(), breaker,
+                this::failed, meters);
         this.hits = meters.counter("scorepipe.cache.requests", "result", "hit");
         this.misses = meters.counter("scorepipe.cache.requests", "result", "miss");
         this.errors = meters.counter("scorepipe.cache.requests", "result", "error");
@@ -49,59 +66,76 @@ class PredictionCache {
         meters.gauge("scorepipe.cache.hit.ratio", this, PredictionCache::hitRatio);
     }
 
-    /** Cached predictions for {@code rows} (null where there is none), in one round trip. */
+    /**
+     * Cached predictions for {@code rows} (null where there is none): from this process where it
+     * has them, the rest from Redis in one round trip.
+     */
     @Nullable Double[] getAll(String model, String modelVersion, List<double[]> rows) {
         Double[] found = new Double[rows.size()];
-        if (rows.isEmpty()) {
-            return found;
+        int missing = 0;
+        for (int i = 0; i < found.length; i++) {
+            found[i] = local.getIfPresent(new LocalKey(model, modelVersion, rows.get(i)));
+            missing += found[i] == null ? 1 : 0;
         }
-        if (!breaker.allows()) {
-            skipped.increment(rows.size());
-            return found;
+        if (missing > 0) {
+            readRedis(model, modelVersion, rows, found, missing);
         }
-        String[] keys = rows.stream().map(row -> key(model, modelVersion, row)).toArray(String[]::new);
-        try {
-            List<String> values = keys.length == 1 ? Arrays.asList(redis.get(keys[0])) : redis.mget(keys);
-            breaker.success();
-            for (int i = 0; i < found.length; i++) {
-                String value = values.get(i);
-                // only finite predictions are answered; anything else (cached by an older version) is a miss
-                Double parsed = value == null ? null : Double.valueOf(value);
-                found[i] = parsed != null && Double.isFinite(parsed) ? parsed : null;
-            }
-            int hitCount = (int) Arrays.stream(found).filter(v -> v != null).count();
-            hits.increment(hitCount);
-            misses.increment(found.length - hitCount);
+        int hitCount = 0;
+        for (Double value : found) {
+            hitCount += value == null ? 0 : 1;
         }
-        catch (JedisException | NumberFormatException ex) {
-            failed("read", ex);
-            errors.increment(rows.size());
-        }
+        hits.increment(hitCount);
+        misses.increment(found.length - hitCount);
         return found;
     }
 
-    /** Stores freshly scored predictions, in one round trip; failures are logged and forgotten. */
-    void putAll(String model, String modelVersion, List<double[]> rows, List<Double> predictions) {
-        if (rows.isEmpty() || !breaker.allows()) {
+    /** Fills {@code found}'s gaps from Redis, and this process's cache from what Redis had. */
+    private void readRedis(String model, String modelVersion, List<double[]> rows, @Nullable Double[] found, int missing) {
+        if (!breaker.allows()) {
+            skipped.increment(missing);
             return;
         }
-        try {
-            if (rows.size() == 1) {
-                redis.setex(key(model, modelVersion, rows.getFirst()), ttlSeconds, Double.toString(predictions.getFirst()));
+        int[] at = new int[missing];
+        String[] keys = new String[missing];
+        for (int i = 0, k = 0; i < found.length; i++) {
+            if (found[i] == null) {
+                at[k] = i;
+                keys[k++] = key(model, modelVersion, rows.get(i));
             }
-            else {
-                try (AbstractPipeline pipeline = redis.pipelined()) {
-                    for (int i = 0; i < rows.size(); i++) {
-                        pipeline.setex(key(model, modelVersion, rows.get(i)), ttlSeconds, Double.toString(predictions.get(i)));
-                    }
-                    pipeline.sync();
+        }
+        try {
+            List<String> values = keys.length == 1 ? Arrays.asList(redis.get(keys[0])) : redis.mget(keys);
+            breaker.success();
+            for (int k = 0; k < keys.length; k++) {
+                String value = values.get(k);
+                // only finite predictions are answered; anything else (cached by an older version) is a miss
+                Double parsed = value == null ? null : Double.valueOf(value);
+                if (parsed != null && Double.isFinite(parsed)) {
+                    found[at[k]] = parsed;
+                    local.put(new LocalKey(model, modelVersion, rows.get(at[k])), parsed);
                 }
             }
-            breaker.success();
         }
-        catch (JedisException ex) {
-            failed("write", ex);
+        catch (JedisException | NumberFormatException ex) {
+            failed("read", ex);
+            errors.increment(missing);
         }
+    }
+
+    /**
+     * Keeps freshly scored predictions: in this process at once, in Redis behind the answer
+     * (a write that cannot keep up or fails is dropped and counted).
+     */
+    void putAll(String model, String modelVersion, List<double[]> rows, List<Double> predictions) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<RedisWriteBehind.Entry> entries = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            local.put(new LocalKey(model, modelVersion, rows.get(i)), predictions.get(i));
+            entries.add(new RedisWriteBehind.Entry(key(model, modelVersion, rows.get(i)), predictions.get(i)));
+        }
+        writes.offer(entries);
     }
 
     /** Whether Redis answered the last time it was asked. */
@@ -120,6 +154,12 @@ class PredictionCache {
             breaker.failure();
             return false;
         }
+    }
+
+    /** Writes what is still queued for Redis, briefly, and stops the writer. */
+    @Override
+    public void close() {
+        writes.close();
     }
 
     String key(String model, String modelVersion, double[] features) {
@@ -143,8 +183,47 @@ class PredictionCache {
     static String fingerprint(double[] features) {
         ByteBuffer bytes = ByteBuffer.allocate(features.length * Double.BYTES);
         for (double value : features) {
-            bytes.putLong(Double.doubleToLongBits(value == 0.0 ? 0.0 : value));
+            bytes.putLong(bits(value));
         }
         return HEX.formatHex(Sha256.of(bytes.array()), 0, 16);
+    }
+
+    private static long bits(double value) {
+        return Double.doubleToLongBits(value == 0.0 ? 0.0 : value);
+    }
+
+    /**
+     * This process's key: the exact values, compared bit by bit as the Redis fingerprint is
+     * (-0.0 and 0.0 the same). The array is a validated request row, which nothing changes later.
+     */
+    private record LocalKey(String model, String version, double[] values) {
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof LocalKey that) || that.values.length != values.length || !that.model.equals(model)
+                    || !that.version.equals(version)) {
+                return false;
+            }
+            for (int i = 0; i < values.length; i++) {
+                if (bits(values[i]) != bits(that.values[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = 31 * model.hashCode() + version.hashCode();
+            for (double value : values) {
+                hash = 31 * hash + Long.hashCode(bits(value));
+            }
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return model + ":" + version + ":" + Arrays.toString(values);
+        }
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 /**
  * The prediction cache ({@code scorepipe.redis.*}).
@@ -20,6 +21,10 @@ import jakarta.validation.constraints.Positive;
  * @param timeout connect and read timeout: a slow Redis must cost little
  * @param retryAfter how long Redis is skipped after a failure before it is tried again
  * @param poolSize connections in the pool
+ * @param localEntries predictions kept in this process in front of Redis (about 200 bytes each
+ *        for ten features); a repeated row found here costs no round trip
+ * @param writeQueue freshly scored predictions that may wait to be written to Redis behind the
+ *        answers; past it, writes are dropped (and counted)
  */
 @Validated
 @ConfigurationProperties("scorepipe.redis")
@@ -28,7 +33,9 @@ public record RedisProperties(@DefaultValue("redis://localhost:6379") URI url,
         @DefaultValue("1h") Duration ttl,
         @DefaultValue("100ms") @DurationMin(millis = 1) Duration timeout,
         @DefaultValue("2s") @DurationMin(millis = 1) Duration retryAfter,
-        @DefaultValue("64") @Positive int poolSize) {
+        @DefaultValue("64") @Positive int poolSize,
+        @DefaultValue("100000") @PositiveOrZero int localEntries,
+        @DefaultValue("10000") @Positive int writeQueue) {
 
     public RedisProperties {
         if (ttl.toSeconds() < 1) {

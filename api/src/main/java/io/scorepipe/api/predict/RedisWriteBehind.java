@@ -1,0 +1,135 @@
+package io.scorepipe.api.predict;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Writes freshly scored predictions to Redis behind the answers, so that a miss never waits
+ * for Redis: requests queue their entries, and one thread sends what gathers within a couple of
+ * milliseconds as one pipelined round trip. The queue is bounded; when Redis cannot keep up, or its breaker is
+ * open, entries are dropped and counted ({@code scorepipe.cache.writes{result=dropped}}): a
+ * lost write only costs a later miss. Thread-safe.
+ */
+final class RedisWriteBehind implements AutoCloseable {
+
+    /** At most this many entries in one pipelined round trip. */
+    private static final int MAX_BATCH = 512;
+    /** How long the first entry of a round trip waits for others. */
+    private static final Duration GATHER = Duration.ofMillis(2);
+
+    private final UnifiedJedis redis;
+    private final long ttlSeconds;
+    private final Breaker breaker;
+    private final BiConsumer<String, RuntimeException> onFailure;
+    private final BlockingQueue<Entry> queue;
+    private final Counter written;
+    private final Counter dropped;
+    private final Thread writer;
+    private volatile boolean closing;
+
+    /**
+     * @param capacity entries that may wait for Redis before new ones are dropped
+     * @param onFailure told of a failed write (it opens the breaker)
+     */
+    RedisWriteBehind(UnifiedJedis redis, long ttlSeconds, int capacity, Breaker breaker,
+            BiConsumer<String, RuntimeException> onFailure, MeterRegistry meters) {
+        this.redis = redis;
+        this.ttlSeconds = ttlSeconds;
+        this.breaker = breaker;
+        this.onFailure = onFailure;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.written = meters.counter("scorepipe.cache.writes", "result", "written");
+        this.dropped = meters.counter("scorepipe.cache.writes", "result", "dropped");
+        meters.gaugeCollectionSize("scorepipe.cache.writes.queued", List.of(), queue);
+        this.writer = Thread.ofPlatform().name("prediction-cache-writer").daemon().start(this::run);
+    }
+
+    /** One key and its prediction. */
+    record Entry(String key, double prediction) {
+    }
+
+    /** Queues entries for Redis; never blocks. */
+    void offer(List<Entry> entries) {
+        for (Entry entry : entries) {
+            if (closing || !queue.offer(entry)) {
+                dropped.increment();
+            }
+        }
+    }
+
+    private void run() {
+        List<Entry> batch = new ArrayList<>(MAX_BATCH);
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Entry first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                if (batch.size() < MAX_BATCH && !closing) {
+                    // let a few more requests' entries gather: one round trip for many is far cheaper
+                    Thread.sleep(GATHER);
+                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                }
+                write(batch);
+            }
+            catch (InterruptedException ex) {
+                return;
+            }
+            finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Entry> batch) {
+        if (!breaker.allows()) {
+            dropped.increment(batch.size());
+            return;
+        }
+        try {
+            if (batch.size() == 1) {
+                redis.setex(batch.getFirst().key(), ttlSeconds, Double.toString(batch.getFirst().prediction()));
+            }
+            else {
+                try (AbstractPipeline pipeline = redis.pipelined()) {
+                    for (Entry entry : batch) {
+                        pipeline.setex(entry.key(), ttlSeconds, Double.toString(entry.prediction()));
+                    }
+                    pipeline.sync();
+                }
+            }
+            breaker.success();
+            written.increment(batch.size());
+        }
+        catch (JedisException ex) {
+            dropped.increment(batch.size());
+            onFailure.accept("write", ex);
+        }
+    }
+
+    /** Lets the writer send what is queued, for at most a second, then stops it. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            writer.join(1000);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        writer.interrupt();
+    }
+}
