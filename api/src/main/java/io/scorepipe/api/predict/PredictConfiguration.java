@@ -1,5 +1,7 @@
 package io.scorepipe.api.predict;
 
+import java.time.Duration;
+
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -21,6 +23,8 @@ import redis.clients.jedis.JedisPooled;
 @EnableConfigurationProperties({RedisProperties.class, AuditProperties.class, PredictProperties.class})
 class PredictConfiguration {
 
+    private static final Duration IDLE_CHECKS = Duration.ofSeconds(5);
+
     @Bean(destroyMethod = "close")
     JedisPooled predictionRedis(RedisProperties properties) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -29,6 +33,11 @@ class PredictConfiguration {
         // never queue behind an exhausted pool for longer than Redis itself may take
         pool.setMaxWait(properties.timeout());
         pool.setJmxEnabled(false);
+        // idle connections are checked every few seconds: with repeated rows answered from memory, a
+        // connection may sit unused across a Redis restart, and must not fail the first call after it
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(IDLE_CHECKS);
+        pool.setNumTestsPerEvictionRun(-1);
         int timeout = (int) properties.timeout().toMillis();
         return new JedisPooled(pool, properties.url(), timeout, timeout);
     }
