@@ -77,23 +77,26 @@ class PredictionCache implements AutoCloseable {
             found[i] = local.getIfPresent(new LocalKey(model, modelVersion, rows.get(i)));
             missing += found[i] == null ? 1 : 0;
         }
-        if (missing > 0) {
-            readRedis(model, modelVersion, rows, found, missing);
-        }
+        boolean redisAnswered = missing == 0 || readRedis(model, modelVersion, rows, found, missing);
         int hitCount = 0;
         for (Double value : found) {
             hitCount += value == null ? 0 : 1;
         }
         hits.increment(hitCount);
-        misses.increment(found.length - hitCount);
+        // rows Redis was not asked about, or failed on, are counted as skipped or errors instead
+        misses.increment(redisAnswered ? found.length - hitCount : 0);
         return found;
     }
 
-    /** Fills {@code found}'s gaps from Redis, and this process's cache from what Redis had. */
-    private void readRedis(String model, String modelVersion, List<double[]> rows, @Nullable Double[] found, int missing) {
+    /**
+     * Fills {@code found}'s gaps from Redis, and this process's cache from what Redis had.
+     *
+     * @return whether Redis answered (false: skipped behind the open breaker, or failed)
+     */
+    private boolean readRedis(String model, String modelVersion, List<double[]> rows, @Nullable Double[] found, int missing) {
         if (!breaker.allows()) {
             skipped.increment(missing);
-            return;
+            return false;
         }
         int[] at = new int[missing];
         String[] keys = new String[missing];
@@ -115,10 +118,12 @@ class PredictionCache implements AutoCloseable {
                     local.put(new LocalKey(model, modelVersion, rows.get(at[k])), parsed);
                 }
             }
+            return true;
         }
         catch (JedisException | NumberFormatException ex) {
             failed("read", ex);
             errors.increment(missing);
+            return false;
         }
     }
 

@@ -44,6 +44,8 @@ class PredictionCacheIT {
             assertThat(b.getAll("m", "v2", List.of(row))[0]).isNull();
             assertThat(b.getAll("other", "v1", List.of(row))[0]).isNull();
             assertThat(metersA.counter("scorepipe.cache.writes", "result", "written").count()).isEqualTo(1);
+            assertThat(metersA.counter("scorepipe.cache.requests", "result", "miss").count()).isEqualTo(1);
+            assertThat(metersA.counter("scorepipe.cache.requests", "result", "hit").count()).isEqualTo(1);
         }
     }
 
@@ -57,6 +59,11 @@ class PredictionCacheIT {
             cache.putAll("m", "v1", List.of(row), List.of(7.0));
 
             assertThat(cache.getAll("m", "v1", List.of(row))[0]).isEqualTo(7.0);
+            // the row Redis could not be asked about is an error, not a miss; the memory's answer a hit
+            assertThat(meters.counter("scorepipe.cache.requests", "result", "hit").count()).isEqualTo(1);
+            assertThat(meters.counter("scorepipe.cache.requests", "result", "miss").count()).isZero();
+            assertThat(meters.counter("scorepipe.cache.requests", "result", "error").count()
+                    + meters.counter("scorepipe.cache.requests", "result", "skipped").count()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(5)).until(() -> meters.counter("scorepipe.cache.writes", "result",
                     "dropped").count() == 1);
             assertThat(cache.healthy()).isFalse();
