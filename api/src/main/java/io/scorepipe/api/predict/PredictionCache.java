@@ -57,7 +57,7 @@ class PredictionCache implements AutoCloseable {
                 // upkeep (eviction) on the calling thread: cheaper than a hand-off per write
                 .executor(Runnable::run).recordStats().build();
         CaffeineCacheMetrics.monitor(meters, local, "predictions.local");
-        this.writes = new RedisWriteBehind(redis, properties.ttl().toSeconds(), properties.writeQueue(), breaker,
+        this.writes = new RedisWriteBehind(redis, this::key, properties.ttl().toSeconds(), properties.writeQueue(), breaker,
                 this::failed, meters);
         this.hits = meters.counter("scorepipe.cache.requests", "result", "hit");
         this.misses = meters.counter("scorepipe.cache.requests", "result", "miss");
@@ -129,7 +129,8 @@ class PredictionCache implements AutoCloseable {
 
     /**
      * Keeps freshly scored predictions: in this process at once, in Redis behind the answer
-     * (a write that cannot keep up or fails is dropped and counted).
+     * (a write that cannot keep up or fails is dropped and counted). The Redis key, a SHA-256 of
+     * the values, is made on the writer's thread, off the request's path.
      */
     void putAll(String model, String modelVersion, List<double[]> rows, List<Double> predictions) {
         if (rows.isEmpty()) {
@@ -138,7 +139,7 @@ class PredictionCache implements AutoCloseable {
         List<RedisWriteBehind.Entry> entries = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             local.put(new LocalKey(model, modelVersion, rows.get(i)), predictions.get(i));
-            entries.add(new RedisWriteBehind.Entry(key(model, modelVersion, rows.get(i)), predictions.get(i)));
+            entries.add(new RedisWriteBehind.Entry(model, modelVersion, rows.get(i), predictions.get(i)));
         }
         writes.offer(entries);
     }

@@ -29,6 +29,7 @@ final class RedisWriteBehind implements AutoCloseable {
     private static final Duration GATHER = Duration.ofMillis(2);
 
     private final UnifiedJedis redis;
+    private final KeyFunction keys;
     private final long ttlSeconds;
     private final Breaker breaker;
     private final BiConsumer<String, RuntimeException> onFailure;
@@ -39,12 +40,14 @@ final class RedisWriteBehind implements AutoCloseable {
     private volatile boolean closing;
 
     /**
+     * @param keys each entry's Redis key, made on the writer's thread rather than the request's
      * @param capacity entries that may wait for Redis before new ones are dropped
      * @param onFailure told of a failed write (it opens the breaker)
      */
-    RedisWriteBehind(UnifiedJedis redis, long ttlSeconds, int capacity, Breaker breaker,
+    RedisWriteBehind(UnifiedJedis redis, KeyFunction keys, long ttlSeconds, int capacity, Breaker breaker,
             BiConsumer<String, RuntimeException> onFailure, MeterRegistry meters) {
         this.redis = redis;
+        this.keys = keys;
         this.ttlSeconds = ttlSeconds;
         this.breaker = breaker;
         this.onFailure = onFailure;
@@ -55,8 +58,14 @@ final class RedisWriteBehind implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("prediction-cache-writer").daemon().start(this::run);
     }
 
-    /** One key and its prediction. */
-    record Entry(String key, double prediction) {
+    /** A freshly scored row and its prediction. */
+    record Entry(String model, String modelVersion, double[] features, double prediction) {
+    }
+
+    /** The Redis key of a model version's row. */
+    @FunctionalInterface
+    interface KeyFunction {
+        String key(String model, String modelVersion, double[] features);
     }
 
     /** Queues entries for Redis; never blocks. */
@@ -101,12 +110,13 @@ final class RedisWriteBehind implements AutoCloseable {
         }
         try {
             if (batch.size() == 1) {
-                redis.setex(batch.getFirst().key(), ttlSeconds, Double.toString(batch.getFirst().prediction()));
+                Entry entry = batch.getFirst();
+                redis.setex(key(entry), ttlSeconds, Double.toString(entry.prediction()));
             }
             else {
                 try (AbstractPipeline pipeline = redis.pipelined()) {
                     for (Entry entry : batch) {
-                        pipeline.setex(entry.key(), ttlSeconds, Double.toString(entry.prediction()));
+                        pipeline.setex(key(entry), ttlSeconds, Double.toString(entry.prediction()));
                     }
                     pipeline.sync();
                 }
@@ -118,6 +128,10 @@ final class RedisWriteBehind implements AutoCloseable {
             dropped.increment(batch.size());
             onFailure.accept("write", ex);
         }
+    }
+
+    private String key(Entry entry) {
+        return keys.key(entry.model(), entry.modelVersion(), entry.features());
     }
 
     /** Lets the writer send what is queued, for at most a second, then stops it. */
