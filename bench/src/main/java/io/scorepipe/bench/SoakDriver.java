@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * <li>Kafka requests at {@code --stream-rate} records/s; the results topic is read back
  * (read_committed) and each result's latency taken from the send time carried in its request id.</li>
  * </ul>
+ * Besides the loads, {@link Monitoring} probes both applications' readiness every 10 s and scrapes
+ * their Prometheus endpoints every 15 s, as the deployment's health checks and a Prometheus server do.
  * The warm-up ({@code --warmup} seconds, not in the table) ramps both rates up linearly from zero,
  * so that the JIT compilers of the api and the worker get going before the full load arrives.
  * After the last minute the load stops and the driver waits (up to {@code --drain} seconds) until
@@ -87,11 +89,13 @@ public final class SoakDriver {
     private final CsvDrops csv;
     private final Snapshots snapshots;
     private final SoakReport report;
+    private final List<String> actuators;
 
     private SoakDriver(Map<String, String> o) {
         URI predictUri = URI.create(required(o, "api") + "/predict");
-        URI apiMetrics = URI.create(required(o, "api-actuator") + "/actuator/prometheus");
-        URI workerMetrics = URI.create(required(o, "worker-actuator") + "/actuator/prometheus");
+        actuators = List.of(required(o, "api-actuator"), required(o, "worker-actuator"));
+        URI apiMetrics = URI.create(actuators.get(0) + "/actuator/prometheus");
+        URI workerMetrics = URI.create(actuators.get(1) + "/actuator/prometheus");
         String bootstrap = required(o, "bootstrap");
         jdbcUrl = required(o, "jdbc");
         StreamLoad.Topics topics = new StreamLoad.Topics(required(o, "requests"), required(o, "results"),
@@ -146,7 +150,8 @@ public final class SoakDriver {
     // the run
 
     private int run() throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbProperties())) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, dbProperties());
+                Monitoring monitoring = new Monitoring(actuators)) {
             SoakDatabase db = new SoakDatabase(connection);
             long existing = db.auditRows().values().stream().mapToLong(Long::longValue).sum();
             if (existing != 0) {
