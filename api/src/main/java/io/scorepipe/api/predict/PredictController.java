@@ -1,6 +1,9 @@
 package io.scorepipe.api.predict;
 
+import java.io.IOException;
 import java.util.List;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
@@ -19,8 +22,12 @@ import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.UnknownModelException;
 import io.scorepipe.scoring.InvalidInputException;
 import io.scorepipe.scoring.ModelException;
+import tools.jackson.databind.json.JsonMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 @RestController
@@ -30,11 +37,14 @@ class PredictController {
     private final PredictionService predictions;
     private final PredictProperties properties;
     private final String defaultModel;
+    private final PredictBodies bodies;
 
-    PredictController(PredictionService predictions, PredictProperties properties, ModelProperties models) {
+    PredictController(PredictionService predictions, PredictProperties properties, ModelProperties models,
+            JsonMapper json) {
         this.predictions = predictions;
         this.properties = properties;
         this.defaultModel = models.defaultName();
+        this.bodies = new PredictBodies(json);
     }
 
     @Operation(summary = "Score one record with the default model", description = "Features as an array in the "
@@ -46,9 +56,14 @@ class PredictController {
     @ProblemResponse(status = 404, when = "the default model does not exist")
     @ProblemResponse(status = 503, when = "no version of the model serves yet, or the audit trail (Kafka and PostgreSQL) "
             + "is unavailable; retry after Retry-After seconds")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = PredictRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The prediction, audited", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = PredictResponse.class)))
     @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    PredictResponse predict(@RequestBody PredictRequest request) {
-        return predictWith(defaultModel, request);
+    void predict(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // the body in and the answer out as bytes, past Spring's message converters: see PredictBodies
+        bodies.write(response, predictWith(defaultModel, bodies.read(request)));
     }
 
     @Operation(summary = "Score one record with a model of your choice", description = "As POST /predict, with the "
@@ -59,11 +74,15 @@ class PredictController {
     @ProblemResponse(status = 404, when = "no model has that name")
     @ProblemResponse(status = 503, when = "no version of the model serves yet, or the audit trail (Kafka and PostgreSQL) "
             + "is unavailable; retry after Retry-After seconds")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = PredictRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The prediction, audited", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = PredictResponse.class)))
     @PostMapping(path = "/models/{name}/predict", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    PredictResponse predictNamed(@Parameter(example = "diabetes") @PathVariable String name,
-            @RequestBody PredictRequest request) {
-        return predictWith(name, request);
+    void predictNamed(@Parameter(example = "diabetes") @PathVariable String name, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        bodies.write(response, predictWith(name, bodies.read(request)));
     }
 
     @Operation(summary = "Score several records with one version of the default model",
