@@ -7,6 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
+import io.scorepipe.audit.AuditRecord;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -30,6 +32,11 @@ public final class Messages {
 
     /** The message as JSON bytes. */
     public static byte[] write(Object message) {
+        return message instanceof AuditRecord audit ? AuditRecordJson.write(JSON, audit) : JSON.writeValueAsBytes(message);
+    }
+
+    /** The message as JSON bytes, written by the data binding whatever its type (for tests). */
+    static byte[] writeBound(Object message) {
         return JSON.writeValueAsBytes(message);
     }
 

@@ -7,9 +7,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 import io.scorepipe.audit.AuditRecord;
@@ -27,6 +30,30 @@ class MessageContractTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final MessageSerializer producers = new MessageSerializer();
+
+    /** Audit records are written field by field (AuditRecordJson): the bytes are the data binding's own. */
+    @ParameterizedTest
+    @MethodSource("auditRecordsToWrite")
+    void auditRecordsAreWrittenAsTheBindingWritesThem(AuditRecord record) {
+        byte[] written = Messages.write(record);
+
+        assertThat(new String(written, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(new String(Messages.writeBound(record), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(Messages.read(written, AuditRecord.class)).usingRecursiveComparison().isEqualTo(record);
+    }
+
+    static Stream<AuditRecord> auditRecordsToWrite() {
+        return Stream.of(
+                new AuditRecord(UUID.randomUUID(), AuditSource.API, "predict", null, null, "diabetes", "v1",
+                        new double[] {0.038075906433423026, -0.0446416365069974, 0, 1e-7, 123456789.125}, 152.13,
+                        false, 87, Instant.parse("2026-12-05T01:02:03Z")),
+                new AuditRecord(UUID.randomUUID(), AuditSource.BATCH, null, "b-1:42", "order \"7\" \\ é\u2028\n",
+                        "house-prices", "v12", new double[] {-0.0, Double.MIN_VALUE, Double.MAX_VALUE, -2.5e-300},
+                        -1e21, true, 0, Instant.parse("2026-12-05T01:02:03.000000001Z")),
+                new AuditRecord(UUID.randomUUID(), AuditSource.STREAM, null, "scoring.requests:3:1234567", "r",
+                        "m", "v2", new double[] {1}, 0.1 + 0.2, false, Long.MAX_VALUE,
+                        Instant.parse("2026-12-05T01:02:03.120Z")));
+    }
 
     @Test
     void auditRecords() {
