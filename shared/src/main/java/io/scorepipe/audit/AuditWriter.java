@@ -1,8 +1,5 @@
 package io.scorepipe.audit;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,8 +9,8 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -39,9 +36,6 @@ public class AuditWriter {
                       latency_micros, created_at)
             ON CONFLICT DO NOTHING""";
 
-    private static final String COPY = """
-            COPY prediction_audit (prediction_id, source, route, source_ref, request_id, model, model_version, features,
-                                   prediction, cache_hit, latency_micros, created_at) FROM STDIN""";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final JdbcTemplate jdbc;
@@ -107,10 +101,10 @@ public class AuditWriter {
     }
 
     /**
-     * Stores the records with {@code COPY}, the fastest way into PostgreSQL, for callers that do
-     * not expect duplicates (a batch chunk, a first delivery). When some record is already stored,
-     * COPY fails as a whole; then the records are written with {@link #write(List)}, which skips
-     * the stored ones. Inside a transaction, a savepoint keeps that failure from aborting it.
+     * Stores the records with one binary {@code COPY}, the fastest way into PostgreSQL, for callers
+     * that do not expect duplicates (a batch chunk, a first delivery). When some record is already
+     * stored, COPY fails as a whole; then the records are written with {@link #write(List)}, which
+     * skips the stored ones. Inside a transaction, a savepoint keeps that failure from aborting it.
      *
      * @return how many rows were inserted
      */
@@ -118,12 +112,11 @@ public class AuditWriter {
         if (records.isEmpty()) {
             return 0;
         }
-        byte[] payload = copyPayload(records);
+        AuditCopyEncoder payload = AuditCopyEncoder.encode(records);
         Integer inserted = jdbc.execute((ConnectionCallback<Integer>) connection -> {
             Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
             try {
-                long rows = connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn(COPY, new ByteArrayInputStream(payload));
+                long rows = copyIn(connection, payload);
                 if (savepoint != null) {
                     connection.releaseSavepoint(savepoint);
                 }
@@ -138,52 +131,28 @@ public class AuditWriter {
                 }
                 return insert(connection, records);
             }
-            catch (IOException ex) {
-                throw new SQLException("COPY into prediction_audit failed: " + ex.getMessage(), ex);
-            }
         });
         return inserted == null ? 0 : inserted;
     }
 
-    private static byte[] copyPayload(List<AuditRecord> records) {
-        StringBuilder text = new StringBuilder(records.size() * 320);
-        for (AuditRecord record : records) {
-            text.append(record.predictionId()).append('\t')
-                    .append(record.source().wire()).append('\t');
-            copyText(text, record.route());
-            text.append('\t');
-            copyText(text, record.sourceRef());
-            text.append('\t');
-            copyText(text, record.requestId());
-            text.append('\t');
-            copyText(text, record.model());
-            text.append('\t');
-            copyText(text, record.modelVersion());
-            text.append('\t').append(SqlArrays.literal(record.features()))
-                    .append('\t').append(record.prediction())
-                    .append('\t').append(record.cacheHit() ? 't' : 'f')
-                    .append('\t').append(record.latencyMicros())
-                    .append('\t').append(record.createdAt())
-                    .append('\n');
+    /** One COPY of the whole payload: every row, or none when it fails. */
+    private static long copyIn(Connection connection, AuditCopyEncoder payload) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(AuditCopyEncoder.SQL);
+        try {
+            payload.writeTo(copy);
+            return copy.endCopy();
         }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** COPY's text format: \N for null; backslash, tab and line breaks escaped. */
-    private static void copyText(StringBuilder text, @Nullable String value) {
-        if (value == null) {
-            text.append("\\N");
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> text.append("\\\\");
-                case '\t' -> text.append("\\t");
-                case '\n' -> text.append("\\n");
-                case '\r' -> text.append("\\r");
-                default -> text.append(c);
+        catch (Throwable ex) {
+            // a COPY left open keeps the connection in copy mode, unusable for the pool's next borrower
+            if (copy.isActive()) {
+                try {
+                    copy.cancelCopy();
+                }
+                catch (SQLException cancelFailed) {
+                    ex.addSuppressed(cancelFailed);
+                }
             }
+            throw ex;
         }
     }
 }
