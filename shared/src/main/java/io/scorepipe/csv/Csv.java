@@ -45,6 +45,17 @@ public final class Csv {
 
     /** @throws IllegalArgumentException for an unterminated or misplaced quote */
     public static List<String> split(String line) {
+        if (line.indexOf('"') < 0) {
+            // no quotes (most data lines): the fields are the text between commas
+            List<String> fields = new ArrayList<>(16);
+            int start = 0;
+            for (int comma = line.indexOf(','); comma >= 0; comma = line.indexOf(',', start)) {
+                fields.add(line.substring(start, comma));
+                start = comma + 1;
+            }
+            fields.add(line.substring(start));
+            return fields;
+        }
         List<String> fields = new ArrayList<>(16);
         StringBuilder field = new StringBuilder();
         boolean quoted = false;

@@ -142,6 +142,18 @@ public final class FeatureSchema {
      * hexadecimal and empty cells.
      */
     public double parseCell(int position, @Nullable String cell) {
+        // the common case first, without the message's label: a plain decimal that parses to a finite number
+        if (cell != null && !cell.isEmpty() && looksDecimal(cell)) {
+            try {
+                double value = Double.parseDouble(cell);
+                if (Double.isFinite(value)) {
+                    return value;
+                }
+            }
+            catch (NumberFormatException ex) {
+                // "1e", "--1" and the like: the checks below say what is wrong
+            }
+        }
         String name = names.get(position);
         return parseNumber(name, "feature '" + name + "'", cell);
     }

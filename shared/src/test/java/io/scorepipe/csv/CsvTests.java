@@ -15,6 +15,17 @@ class CsvTests {
     }
 
     @Test
+    void linesWithoutQuotesSplitAsTheQuotedPathWould() {
+        for (String line : new String[] {"", ",", "a", "a,", ",a", "a,,b", " 1.5 , -2e-3,x y ,", "r1,0.1,0.2,0.3"}) {
+            // the same line with one field quoted takes the general path; the fields must not differ
+            String quoted = "\"q\"," + line;
+            assertThat(Csv.split(line)).as(line).isEqualTo(Csv.split(quoted).subList(1, Csv.split(quoted).size()));
+        }
+        assertThat(Csv.split("a,,b")).containsExactly("a", "", "b");
+        assertThat(Csv.split("a,")).containsExactly("a", "");
+    }
+
+    @Test
     void twoQuotesInsideQuotesAreOne() {
         assertThat(Csv.split("\"say \"\"hi\"\"\",2")).containsExactly("say \"hi\"", "2");
     }

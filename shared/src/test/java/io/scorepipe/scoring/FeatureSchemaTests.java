@@ -91,7 +91,7 @@ class FeatureSchemaTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "0x1p3", "1d", "", "  ", "abc", "1e999"})
+    @ValueSource(strings = {"NaN", "Infinity", "-Infinity", "0x1p3", "1d", "", "  ", "abc", "1e999", "1e", "--1", "1.2.3", "-"})
     void csvCellsMustBeFiniteDecimals(String cell) {
         assertThat(catchThrowableOfType(InvalidInputException.class, () -> schema.parseCell(2, cell)))
                 .hasMessageStartingWith("feature 'bmi' ");
@@ -101,6 +101,8 @@ class FeatureSchemaTests {
     void csvCellsParse() {
         assertThat(schema.parseCell(0, " -1.5e-3 ")).isEqualTo(-0.0015);
         assertThat(schema.parseCell(1, "+2")).isEqualTo(2.0);
+        assertThat(schema.parseCell(2, "0.038075906433423026")).isEqualTo(0.038075906433423026);
+        assertThat(schema.parseCell(2, "-1E+2")).isEqualTo(-100.0);
     }
 
     @Test
