@@ -17,7 +17,8 @@ import jakarta.validation.constraints.PositiveOrZero;
 /**
  * Bulk CSV scoring ({@code scorepipe.batch.*}).
  *
- * @param pollInterval how often the inbox is looked at
+ * @param pollInterval how often the inbox is looked at (a directory listing: cheap, and a file that has
+ *     settled waits at most this long)
  * @param settle how long a file's size and time must stay unchanged before it is taken as complete
  * @param chunkSize lines per transaction (fewer when {@code maxRowsPerSecond} paces the reading: see
  *     {@link #effectiveChunkSize()})
@@ -39,9 +40,9 @@ import jakarta.validation.constraints.PositiveOrZero;
  */
 @Validated
 @ConfigurationProperties("scorepipe.batch")
-public record BatchProperties(@DefaultValue("1s") @DurationMin(millis = 1) Duration pollInterval,
+public record BatchProperties(@DefaultValue("250ms") @DurationMin(millis = 1) Duration pollInterval,
         @DefaultValue("1s") @DurationMin(millis = 0) Duration settle,
-        @DefaultValue("2000") @Positive int chunkSize, @DefaultValue("2") @Positive int partitions,
+        @DefaultValue("10000") @Positive int chunkSize, @DefaultValue("2") @Positive int partitions,
         @DefaultValue("1.0") @DecimalMin("0") @DecimalMax("100") double skipLimitPercent,
         @DefaultValue("30s") @DurationMin(millis = 1) Duration staleAfter,
         @DefaultValue("5s") @DurationMin(millis = 1) Duration heartbeat, @DefaultValue("2") @Positive int concurrentJobs,
