@@ -61,8 +61,9 @@ class ScoreFileJobConfiguration {
     @Bean
     Step scorePartStep(JobRepository jobs, PlatformTransactionManager transactions, BatchProperties properties,
             LineReader partReader, LineScorer partScorer, ScoredLineWriter partWriter) {
+        PartItems items = new PartItems(partReader, partScorer);
         return new StepBuilder("scorePart", jobs).<Lines.Raw, Lines.Outcome>chunk(properties.effectiveChunkSize())
-                .transactionManager(transactions).reader(partReader).processor(partScorer).writer(partWriter)
+                .transactionManager(transactions).reader(items).processor(items).writer(partWriter)
                 // no Micrometer observation per line: management.observations.enable.spring.batch.item
                 // in application.yml turns them off (a quarter of the partition's CPU when on)
                 .stream(partWriter).build();
