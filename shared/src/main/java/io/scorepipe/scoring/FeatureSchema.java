@@ -12,6 +12,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import io.scorepipe.scoring.InvalidInputException.FieldError;
+import tools.jackson.core.io.NumberInput;
 
 /**
  * The named, ordered features a model takes, and the one place where raw input (positional
@@ -142,10 +143,12 @@ public final class FeatureSchema {
      * hexadecimal and empty cells.
      */
     public double parseCell(int position, @Nullable String cell) {
-        // the common case first, without the message's label: a plain decimal that parses to a finite number
+        // the common case first, without the message's label: a plain decimal that parses to a finite
+        // number. Jackson's fast parser (FastDoubleParser) gives Double.parseDouble's exact value in
+        // about half its time; parsing was a third of a batch partition's CPU.
         if (cell != null && !cell.isEmpty() && looksDecimal(cell)) {
             try {
-                double value = Double.parseDouble(cell);
+                double value = NumberInput.parseDouble(cell, true);
                 if (Double.isFinite(value)) {
                     return value;
                 }
