@@ -1,5 +1,6 @@
 package io.scorepipe.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -14,7 +15,7 @@ import org.postgresql.copy.CopyIn;
  * features and a prediction per row), every id and every time; binary sends their bytes.
  *
  * <p>Stores what the text format stored, value for value: a double's exact bits, -0.0 included;
- * text as UTF-8, an unpaired surrogate becoming {@code ?} as {@link String#getBytes} makes it;
+ * text as the UTF-8 of {@link String#getBytes} (an unpaired surrogate becoming {@code ?});
  * a time rounded to the microsecond as PostgreSQL rounded the text of {@link Instant#toString}
  * (see {@link #micros}). What PostgreSQL cannot hold is sent as it is, for PostgreSQL to refuse
  * with the error it gave the text (a NUL character: invalid byte sequence, SQLSTATE 22021; a time
@@ -136,46 +137,18 @@ final class AuditCopyEncoder {
         return Math.clamp(micros, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1);
     }
 
-    /** Length and UTF-8 bytes, encoded in place; a NUL character is sent for PostgreSQL to refuse. */
+    /** Length and UTF-8 bytes; a NUL character is sent for PostgreSQL to refuse. */
     private void text(@Nullable String value) {
         if (value == null) {
             ensure(4);
             putInt(NULL);
             return;
         }
-        int length = value.length();
-        ensure(4 + 3 * length); // at most 3 bytes per char; a surrogate pair is 4 bytes for 2 chars
-        byte[] b = bytes;
-        int at = size + 4;
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            if (c < 0x80) {
-                b[at++] = (byte) c;
-            }
-            else if (c < 0x800) {
-                b[at++] = (byte) (0xC0 | c >> 6);
-                b[at++] = (byte) (0x80 | c & 0x3F);
-            }
-            else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    int codePoint = Character.toCodePoint(c, value.charAt(++i));
-                    b[at++] = (byte) (0xF0 | codePoint >> 18);
-                    b[at++] = (byte) (0x80 | codePoint >> 12 & 0x3F);
-                    b[at++] = (byte) (0x80 | codePoint >> 6 & 0x3F);
-                    b[at++] = (byte) (0x80 | codePoint & 0x3F);
-                }
-                else {
-                    b[at++] = '?';
-                }
-            }
-            else {
-                b[at++] = (byte) (0xE0 | c >> 12);
-                b[at++] = (byte) (0x80 | c >> 6 & 0x3F);
-                b[at++] = (byte) (0x80 | c & 0x3F);
-            }
-        }
-        putIntAt(size, at - size - 4);
-        size = at;
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        ensure(4 + utf8.length);
+        putInt(utf8.length);
+        System.arraycopy(utf8, 0, bytes, size, utf8.length);
+        size += utf8.length;
     }
 
     private void ensure(int more) {
@@ -190,15 +163,10 @@ final class AuditCopyEncoder {
     }
 
     private void putInt(int value) {
-        putIntAt(size, value);
-        size += 4;
-    }
-
-    private void putIntAt(int at, int value) {
-        bytes[at] = (byte) (value >> 24);
-        bytes[at + 1] = (byte) (value >> 16);
-        bytes[at + 2] = (byte) (value >> 8);
-        bytes[at + 3] = (byte) value;
+        bytes[size++] = (byte) (value >> 24);
+        bytes[size++] = (byte) (value >> 16);
+        bytes[size++] = (byte) (value >> 8);
+        bytes[size++] = (byte) value;
     }
 
     private void putLong(long value) {

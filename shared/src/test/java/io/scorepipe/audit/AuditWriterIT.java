@@ -61,9 +61,7 @@ class AuditWriterIT {
         assertThat(row.get("request_id")).isEqualTo("tab\there\\ and\nnewline");
         assertThat(row.get("model")).isEqualTo("houses");
         assertThat(row.get("model_version")).isEqualTo("v3");
-        assertThat(jdbc.sql("SELECT features FROM prediction_audit WHERE prediction_id = ?").param(record.predictionId())
-                .query((rs, n) -> (Double[]) rs.getArray(1).getArray()).single())
-                .containsExactly(0.1, -2.5e-300, Double.MAX_VALUE, 0.0);
+        assertThat(storedFeatures(record)).containsExactly(0.1, -2.5e-300, Double.MAX_VALUE, 0.0);
         assertThat(row.get("prediction")).isEqualTo(151.20000000000002);
         assertThat(row.get("cache_hit")).isEqualTo(true);
         assertThat(row.get("latency_micros")).isEqualTo(17L);
@@ -127,9 +125,7 @@ class AuditWriterIT {
             assertThat(row.get("model")).isEqualTo("houses");
             assertThat(row.get("model_version")).isEqualTo("v日本");
             // Double.equals tells -0.0 from 0.0
-            assertThat(jdbc.sql("SELECT features FROM prediction_audit WHERE prediction_id = ?").param(record.predictionId())
-                    .query((rs, n) -> (Double[]) rs.getArray(1).getArray()).single())
-                    .containsExactly(-0.0, Double.MIN_VALUE, -Double.MAX_VALUE, 1.0 / 3);
+            assertThat(storedFeatures(record)).containsExactly(-0.0, Double.MIN_VALUE, -Double.MAX_VALUE, 1.0 / 3);
             assertThat(row.get("prediction")).isEqualTo(-0.0);
             assertThat(row.get("latency_micros")).isEqualTo(Long.MAX_VALUE);
             assertThat(((Timestamp) row.get("created_at")).toInstant()).as(record.createdAt().toString())
@@ -178,6 +174,11 @@ class AuditWriterIT {
         // then
         assertThat(inserted).isEqualTo(2_000);
         assertThat(count()).isEqualTo(2_000);
+    }
+
+    private Double[] storedFeatures(AuditRecord record) {
+        return jdbc.sql("SELECT features FROM prediction_audit WHERE prediction_id = ?").param(record.predictionId())
+                .query((rs, n) -> (Double[]) rs.getArray(1).getArray()).single();
     }
 
     private int count() {
