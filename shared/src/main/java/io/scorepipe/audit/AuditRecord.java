@@ -47,9 +47,10 @@ public record AuditRecord(
         @JsonProperty("created_at") Instant createdAt) {
 
     /**
-     * The prediction id for an input identified by where it came from (a Kafka record, a CSV
-     * line): the same source reference always gives the same id, so scoring it again after a
-     * redelivery or a restart produces the same prediction id and no second audit row.
+     * The prediction id for an input identified by where it came from (a Kafka record): the same
+     * source reference always gives the same id, so scoring it again after a redelivery produces
+     * the same prediction id and no second audit row. A batch's lines get ids that keep their
+     * order instead ({@link BatchLineIds}); batch rows stored before those existed carry ids made here.
      */
     public static UUID idFor(AuditSource source, String sourceRef) {
         // UUID.nameUUIDFromBytes's bits (version 3), with a digest kept per thread: a batch makes one

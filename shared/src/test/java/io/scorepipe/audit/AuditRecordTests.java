@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class AuditRecordTests {
 
-    /** Ids already stored must come out again: a redelivered record or a restarted batch finds its row. */
+    /**
+     * Ids already stored must come out again: a redelivered record finds its row, and batch rows
+     * from before {@link BatchLineIds} keep theirs.
+     */
     @Test
     void idsAreTheNameBasedUuidsTheyAlwaysWere() {
         String batch = UUID.randomUUID().toString();

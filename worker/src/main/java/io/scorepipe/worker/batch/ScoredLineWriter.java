@@ -18,6 +18,7 @@ import org.springframework.core.io.FileSystemResource;
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
 import io.scorepipe.audit.AuditWriter;
+import io.scorepipe.audit.BatchLineIds;
 import io.scorepipe.csv.Csv;
 
 /**
@@ -33,6 +34,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
     private final AuditWriter audit;
     private final BatchLifecycle lifecycle;
     private final UUID batchId;
+    private final BatchLineIds ids;
     private final String model;
     private final String modelVersion;
     private final long fileLines;
@@ -47,6 +49,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
         this.audit = audit;
         this.lifecycle = lifecycle;
         this.batchId = batchId;
+        this.ids = new BatchLineIds(batchId);
         this.model = model;
         this.modelVersion = modelVersion;
         this.fileLines = fileLines;
@@ -73,7 +76,7 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
             if (line.isScored()) {
                 scoredLines.add(line.text() + "," + line.prediction() + "," + modelVersion);
                 String sourceRef = batchId + ":" + line.number();
-                records.add(new AuditRecord(AuditRecord.idFor(AuditSource.BATCH, sourceRef), AuditSource.BATCH, null,
+                records.add(new AuditRecord(ids.forLine(line.number()), AuditSource.BATCH, null,
                         sourceRef, null, model, modelVersion, line.features(), line.prediction(), false, 0, now));
             }
             else {

@@ -11,12 +11,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.scorepipe.audit.BatchLineIds;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.testing.AppProcess;
 import io.scorepipe.testing.TestDatabases;
@@ -75,6 +77,19 @@ class BatchRestartIT {
             assertThat(jdbc.sql("SELECT count(DISTINCT source_ref) FROM prediction_audit").query(Long.class).single())
                     .isEqualTo(ROWS);
             assertThat(scored(jdbc)).isEqualTo(ROWS);
+            // and each row's id is its line's, whichever worker wrote it: what lets a repeated chunk meet its rows
+            UUID batch = jdbc.sql("SELECT id FROM batches").query(UUID.class).single();
+            BatchLineIds lineIds = new BatchLineIds(batch);
+            List<Map<String, Object>> sampled = jdbc.sql("""
+                    SELECT prediction_id, source_ref FROM prediction_audit
+                    WHERE source = 'batch' AND split_part(source_ref, ':', 2)::bigint % 991 = 0""").query().listOfRows();
+            assertThat(sampled).hasSizeGreaterThan(ROWS / 1000);
+            for (Map<String, Object> row : sampled) {
+                String ref = (String) row.get("source_ref");
+                assertThat(ref).startsWith(batch + ":");
+                long line = Long.parseLong(ref.substring(ref.indexOf(':') + 1));
+                assertThat(row.get("prediction_id")).as(ref).isEqualTo(lineIds.forLine(line));
+            }
         }
     }
 
