@@ -19,7 +19,8 @@ import jakarta.validation.constraints.PositiveOrZero;
  *
  * @param pollInterval how often the inbox is looked at (a directory listing: cheap, and a file that has
  *     settled waits at most this long)
- * @param settle how long a file's size and time must stay unchanged before it is taken as complete
+ * @param settle how long a file must have gone unwritten before it is taken as complete: its
+ *     modification time that far in the past, or its size and time unchanged that long while watched
  * @param chunkSize lines per transaction (fewer when {@code maxRowsPerSecond} paces the reading: see
  *     {@link #effectiveChunkSize()})
  * @param partitions parts a file is split into, scored in parallel

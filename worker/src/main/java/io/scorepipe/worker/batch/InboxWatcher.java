@@ -20,9 +20,9 @@ import io.scorepipe.worker.system.SettledFiles;
 
 /**
  * Claims complete CSV files from the inbox: files directly in it are for the default model, files
- * in {@code inbox/NAME/} for the model of that name. A file is complete when its size and time
- * have not changed for the settle period (writers may also write under a {@code .part} name and
- * rename). Claiming is an atomic move into {@code processing/}: with several workers on one
+ * in {@code inbox/NAME/} for the model of that name. A file is complete when it has not been
+ * written for the settle period (see {@link SettledFiles}; writers may also write under a
+ * {@code .part} name and rename). Claiming is an atomic move into {@code processing/}: with several workers on one
  * folder, one move succeeds and the others find the file gone. A claimed file is hashed and
  * recorded (see {@link BatchLifecycle#queued}), and a queued one is announced on
  * {@code scoring.batches}.

@@ -7,28 +7,39 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The files in a folder that are complete: seen at least twice, with a size and modification time
- * unchanged for the settle period. Hidden files (a leading dot) are never offered, so writers may
- * write under a hidden or {@code .part} name and rename when done. Not thread-safe: one poller.
+ * The files in a folder that are complete: not written for the settle period. That is either seen
+ * at least twice with a size and modification time unchanged for the period, or, at once, a file
+ * whose modification time is already that far in the past (one written elsewhere and moved or copied
+ * in whole with its time, as {@code mv}, {@code cp -p} and {@code rsync -t} do). Hidden files (a
+ * leading dot) are never offered, so writers may write under a hidden or {@code .part} name and
+ * rename when done. Not thread-safe: one poller.
  */
 public final class SettledFiles {
 
     private final Path folder;
     private final String glob;
     private final long settleNanos;
+    private final Clock clock;
     private final Map<Path, Seen> seen = new HashMap<>();
 
     public SettledFiles(Path folder, String glob, Duration settle) {
+        this(folder, glob, settle, Clock.systemUTC());
+    }
+
+    SettledFiles(Path folder, String glob, Duration settle, Clock clock) {
         this.folder = folder;
         this.glob = glob;
         this.settleNanos = settle.toNanos();
+        this.clock = clock;
     }
 
     private record Seen(long size, long modified, long since) {
@@ -74,7 +85,11 @@ public final class SettledFiles {
                 }
                 Seen before = seen.get(file);
                 long now = System.nanoTime();
-                if (before == null || before.size() != size || before.modified() != modified) {
+                if (TimeUnit.MILLISECONDS.toNanos(clock.millis() - modified) >= settleNanos) {
+                    // not written for the settle period by the file system's own account
+                    ready.add(file);
+                }
+                else if (before == null || before.size() != size || before.modified() != modified) {
                     current.put(file, new Seen(size, modified, now));
                 }
                 else if (now - before.since() >= settleNanos) {
