@@ -14,10 +14,12 @@ public enum AuditSource {
     /** A record on {@code scoring.requests}. */
     STREAM;
 
-    /** The lower-case name used in the table and in JSON. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
+    /** The lower-case name used in the table and in JSON (asked once per audited row: made once). */
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     @JsonCreator

@@ -1,6 +1,7 @@
 package io.scorepipe.worker.batch;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.batch.core.configuration.annotation.JobScope;
@@ -62,10 +63,9 @@ class ScoreFileJobConfiguration {
     Step scorePartStep(JobRepository jobs, PlatformTransactionManager transactions, BatchProperties properties,
             LineReader partReader, LineScorer partScorer, ScoredLineWriter partWriter) {
         PartItems items = new PartItems(partReader, partScorer);
-        return new StepBuilder("scorePart", jobs).<Lines.Raw, Lines.Outcome>chunk(properties.effectiveChunkSize())
+        // one item is a block of a chunk's lines (see LineReader): one item per transaction
+        return new StepBuilder("scorePart", jobs).<List<Lines.Raw>, List<Lines.Outcome>>chunk(1)
                 .transactionManager(transactions).reader(items).processor(items).writer(partWriter)
-                // no Micrometer observation per line: management.observations.enable.spring.batch.item
-                // in application.yml turns them off (a quarter of the partition's CPU when on)
                 .stream(partWriter).build();
     }
 
@@ -76,7 +76,8 @@ class ScoreFileJobConfiguration {
             @Value("#{stepExecutionContext['" + LinePartitioner.FIRST_LINE + "']}") Long firstLine,
             @Value("#{stepExecutionContext['" + LinePartitioner.LINES + "']}") Long lines) {
         // every physical line is one record, and none is a comment: line numbers stay true
-        return new LineReader(Path.of(input), firstLine, lines, properties.maxLineBytes(), rowThrottle);
+        return new LineReader(Path.of(input), firstLine, lines, properties.maxLineBytes(),
+                properties.effectiveChunkSize(), rowThrottle);
     }
 
     @Bean
