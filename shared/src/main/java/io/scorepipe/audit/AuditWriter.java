@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -113,7 +114,18 @@ public class AuditWriter {
             return 0;
         }
         AuditCopyEncoder payload = AuditCopyEncoder.encode(records);
-        Integer inserted = jdbc.execute((ConnectionCallback<Integer>) connection -> {
+        Integer inserted;
+        try {
+            inserted = copyOrInsert(records, payload);
+        }
+        finally {
+            payload.release();
+        }
+        return inserted == null ? 0 : inserted;
+    }
+
+    private @Nullable Integer copyOrInsert(List<AuditRecord> records, AuditCopyEncoder payload) {
+        return jdbc.execute((ConnectionCallback<Integer>) connection -> {
             Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
             try {
                 long rows = copyIn(connection, payload);
@@ -132,7 +144,6 @@ public class AuditWriter {
                 return insert(connection, records);
             }
         });
-        return inserted == null ? 0 : inserted;
     }
 
     /** One COPY of the whole payload: every row, or none when it fails. */

@@ -103,6 +103,28 @@ class AuditCopyEncoderTests {
         assertThat(payload).startsWith(hex(HEADER)).endsWith(hex("000003eb" + "72".repeat(1000) + "313939" + TRAILER));
     }
 
+    @Test
+    void aReleasedArrayServesTheNextPayloadWithNothingOfTheLastInIt() {
+        // given a large payload encoded and handed back on this thread
+        List<AuditRecord> large = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            large.add(record("large-" + "x".repeat(200) + i));
+        }
+        AuditCopyEncoder first = AuditCopyEncoder.encode(large);
+        byte[] firstBytes = first.toByteArray();
+        first.release();
+
+        // when a smaller one is encoded into the same array
+        List<AuditRecord> small = List.of(record("small"), record(null));
+        byte[] reused = AuditCopyEncoder.encode(small).toByteArray();
+
+        // then it is exactly what a fresh array gives, and the first payload was whole
+        AuditCopyEncoder fresh = AuditCopyEncoder.encode(small);
+        assertThat(reused).isEqualTo(fresh.toByteArray());
+        assertThat(new String(firstBytes, StandardCharsets.ISO_8859_1)).contains("large-" + "x".repeat(200) + "299")
+                .endsWith(new String(hex(TRAILER), StandardCharsets.ISO_8859_1));
+    }
+
     @ParameterizedTest
     @CsvSource({
             "2000-01-01T00:00:00Z,                 0",

@@ -11,9 +11,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
-import org.springframework.batch.infrastructure.item.file.FlatFileItemWriter;
-import org.springframework.batch.infrastructure.item.file.builder.FlatFileItemWriterBuilder;
-import org.springframework.core.io.FileSystemResource;
 
 import io.scorepipe.audit.AuditRecord;
 import io.scorepipe.audit.AuditSource;
@@ -27,14 +24,20 @@ import io.scorepipe.csv.Csv;
  * within the chunk's transaction. The part files are written when the transaction commits and
  * cut back to the last committed chunk on restart, so a resumed job repeats nothing.
  */
-class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
+class ScoredLineWriter implements ItemStreamWriter<List<Lines.Outcome>> {
 
-    private final FlatFileItemWriter<String> results;
-    private final FlatFileItemWriter<String> rejects;
+    private static final byte[] COMMA = { ',' };
+
+    private final PartFile results;
+    private final PartFile rejects;
     private final AuditWriter audit;
     private final BatchLifecycle lifecycle;
     private final UUID batchId;
     private final BatchLineIds ids;
+    /** "batch id:", before each line's number in its audit row's source reference. */
+    private final String sourceRefPrefix;
+    /** ",version", after each scored line's prediction in the results. */
+    private final byte[] versionColumn;
     private final String model;
     private final String modelVersion;
     private final long fileLines;
@@ -44,52 +47,53 @@ class ScoredLineWriter implements ItemStreamWriter<Lines.Outcome> {
 
     ScoredLineWriter(Path resultsPart, Path rejectsPart, AuditWriter audit, BatchLifecycle lifecycle, UUID batchId,
             String model, String modelVersion, long fileLines, double skipLimitPercent) {
-        this.results = part("results", resultsPart);
-        this.rejects = part("rejects", rejectsPart);
+        this.results = new PartFile("results", resultsPart);
+        this.rejects = new PartFile("rejects", rejectsPart);
         this.audit = audit;
         this.lifecycle = lifecycle;
         this.batchId = batchId;
         this.ids = new BatchLineIds(batchId);
+        this.sourceRefPrefix = batchId + ":";
+        this.versionColumn = ("," + modelVersion).getBytes(StandardCharsets.UTF_8);
         this.model = model;
         this.modelVersion = modelVersion;
         this.fileLines = fileLines;
         this.skipLimitPercent = skipLimitPercent;
     }
 
-    private static FlatFileItemWriter<String> part(String name, Path path) {
-        return new FlatFileItemWriterBuilder<String>().name(name).resource(new FileSystemResource(path))
-                .lineAggregator(line -> line).encoding(StandardCharsets.UTF_8.name()).transactional(true).saveState(true)
-                .build();
-    }
-
     @Override
-    public void write(Chunk<? extends Lines.Outcome> chunk) throws Exception {
+    public void write(Chunk<? extends List<Lines.Outcome>> chunk) throws Exception {
         if (stop != null) {
             // nothing of this chunk is written: the step fails with the counts of the committed chunks
             throw stop;
         }
-        List<String> scoredLines = new ArrayList<>(chunk.size());
-        List<String> rejectedLines = new ArrayList<>(0);
-        List<AuditRecord> records = new ArrayList<>(chunk.size());
+        int lines = 0;
+        for (List<Lines.Outcome> block : chunk) {
+            lines += block.size();
+        }
+        List<AuditRecord> records = new ArrayList<>(lines);
+        int rejected = 0;
         Instant now = Instant.now();
-        for (Lines.Outcome line : chunk) {
-            if (line.isScored()) {
-                scoredLines.add(line.text() + "," + line.prediction() + "," + modelVersion);
-                String sourceRef = batchId + ":" + line.number();
-                records.add(new AuditRecord(ids.forLine(line.number()), AuditSource.BATCH, null,
-                        sourceRef, null, model, modelVersion, line.features(), line.prediction(), false, 0, now));
-            }
-            else {
-                rejectedLines.add(line.number() + "," + Csv.quote(line.rejection()) + "," + Csv.quote(line.text()));
+        for (List<Lines.Outcome> block : chunk) {
+            for (Lines.Outcome line : block) {
+                if (line.isScored()) {
+                    results.line(line.text().getBytes(StandardCharsets.UTF_8), COMMA,
+                            Double.toString(line.prediction()).getBytes(StandardCharsets.ISO_8859_1), versionColumn);
+                    records.add(new AuditRecord(ids.forLine(line.number()), AuditSource.BATCH, null,
+                            sourceRefPrefix + line.number(), null, model, modelVersion, line.features(),
+                            line.prediction(), false, 0, now));
+                }
+                else {
+                    rejects.line(line.number() + "," + Csv.quote(line.rejection()) + "," + Csv.quote(line.text()));
+                    rejected++;
+                }
             }
         }
         audit.copy(records);
-        results.write(new Chunk<>(scoredLines));
-        rejects.write(new Chunk<>(rejectedLines));
         // the limit is the whole file's: the counter in the batches table adds up every partition. This
         // chunk still commits, so that its rejected lines are counted and kept; the next one stops the part.
         // A worker that lost its claim to another fails here, and its chunk rolls back.
-        long rejectedSoFar = lifecycle.progress(batchId, scoredLines.size(), rejectedLines.size());
+        long rejectedSoFar = lifecycle.progress(batchId, records.size(), rejected);
         if (rejectedSoFar > TooManyRejectsException.limit(fileLines, skipLimitPercent)) {
             stop = new TooManyRejectsException(rejectedSoFar, fileLines, skipLimitPercent);
         }
