@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.scorepipe.drift.FeatureProfile;
 import io.scorepipe.scoring.BundledSample;
 import io.scorepipe.scoring.HoldoutSplit;
 import io.scorepipe.scoring.Metrics;
@@ -48,7 +49,8 @@ public class ModelBootstrap {
         provenance.put("data_source", "bundled sample " + BundledSample.RESOURCE);
         var model = new NewModel(ModelNames.SAMPLE, sample.schema().names(), BundledSample.TARGET, "sample");
         var version = new NewModelVersion(sample.schema().names(), metrics, provenance, split.train().size(),
-                ModelFormat.TRIBUO, trained.toBytes());
+                ModelFormat.TRIBUO, trained.toBytes(), FeatureProfile.of("the " + split.train().size()
+                        + " rows of the bundled sample it was trained on", trained.scorer(), split.train()));
         return new ModelRegistry.FirstModel(model, version, sample.rows(), "sample", examples);
     }
 }

@@ -343,14 +343,15 @@ public class ModelRegistry {
     private ModelVersion insert(String model, NewModelVersion version) {
         int number = jdbc.sql("""
                 INSERT INTO model_versions (model, version, status, feature_names, metrics, provenance, training_rows,
-                                            model_format, model_bytes, created_at)
+                                            model_format, model_bytes, profile, created_at)
                 SELECT ?, coalesce(max(version), 0) + 1, 'candidate', ARRAY(SELECT jsonb_array_elements_text(?::jsonb)),
-                       ?::jsonb, ?::jsonb, ?, ?, ?, clock_timestamp()
+                       ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, clock_timestamp()
                 FROM model_versions WHERE model = ?
                 RETURNING version""")
                 .params(model, json.writeValueAsString(version.featureNames()), json.writeValueAsString(version.metrics()),
                         json.writeValueAsString(version.provenance()), version.trainingRows(), version.format().dbValue(),
-                        version.modelBytes(), model)
+                        version.modelBytes(), version.profile() == null ? null : json.writeValueAsString(version.profile()),
+                        model)
                 .query(Integer.class).single();
         return find(model, "v" + number).orElseThrow();
     }

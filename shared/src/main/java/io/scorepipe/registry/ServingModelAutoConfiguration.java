@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.scorepipe.config.TopicProperties;
+import io.scorepipe.drift.DriftStore;
 import io.scorepipe.messages.MessagePublisher;
 
 /**
@@ -40,6 +41,12 @@ public class ServingModelAutoConfiguration {
     ModelRegistry modelRegistry(DataSource dataSource) {
         // Its own transaction manager: registry changes are short and must not join a caller's.
         return new ModelRegistry(JdbcClient.create(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    }
+
+    @Bean
+    DriftStore driftStore(DataSource dataSource) {
+        return new DriftStore(JdbcClient.create(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
     }
 

@@ -11,21 +11,27 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import io.scorepipe.api.system.AdminToken;
 
 /**
- * Guards the admin calls (everything under {@code /models} that changes state): a request needs
- * {@code Authorization: Bearer <token>}. Without a configured token the admin calls are refused,
+ * Guards the admin calls (everything under {@code /models} that changes state, and the reads that
+ * show what callers sent): a request needs {@code Authorization: Bearer <token>}. Without a configured token the admin calls are refused,
  * never open.
  */
 class AdminTokenInterceptor implements HandlerInterceptor {
 
     private final AdminToken token;
+    private final boolean guardsReads;
 
-    AdminTokenInterceptor(AdminToken token) {
+    /**
+     * @param token the admin token
+     * @param guardsReads whether reads need it too: those that show what callers sent (feature drift)
+     */
+    AdminTokenInterceptor(AdminToken token, boolean guardsReads) {
         this.token = token;
+        this.guardsReads = guardsReads;
     }
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
-        if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
+        if (!guardsReads && ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))) {
             return true;
         }
         if (!token.configured()) {

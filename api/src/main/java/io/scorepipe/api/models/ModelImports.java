@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.scorepipe.api.system.ApiProblemException;
+import io.scorepipe.drift.FeatureProfile;
 import io.scorepipe.registry.ChampionRule;
 import io.scorepipe.registry.ModelInfo;
 import io.scorepipe.registry.ModelNames;
@@ -144,7 +145,7 @@ record ModelImports(ModelRegistry registry, ServingModels serving, TrainingExamp
             metrics.put("reason", decision.reason());
             ModelVersion registered = registry.registerCreating(new NewModel(name, file.schema().names(), null, "import"),
                     new NewModelVersion(file.schema().names(), metrics, provenance(upload, format, declared != null), 0,
-                            format, bytes));
+                            format, bytes, profile(name, inModelOrder, heldOut)));
             log.info("Imported {} {} ({}, {} bytes): {}", name, registered.label(), format.dbValue(), bytes.length,
                     decision.reason());
             if (decision.promote()) {
@@ -155,6 +156,15 @@ record ModelImports(ModelRegistry registry, ServingModels serving, TrainingExamp
             }
             return registered;
         }
+    }
+
+    /**
+     * What an imported version is compared with for drift: the labelled examples it was judged on;
+     * none for a new model, whose first scored window serves.
+     */
+    private static @Nullable FeatureProfile profile(String name, Scorer inModelOrder, List<LabelledRow> heldOut) {
+        return heldOut.isEmpty() ? null : FeatureProfile.of("the " + heldOut.size() + " labelled examples of " + name
+                + " it was judged on", inModelOrder, heldOut);
     }
 
     private record Decision(boolean promote, String reason) {

@@ -26,8 +26,10 @@ class ModelsConfiguration {
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
-                registry.addInterceptor(new AdminTokenInterceptor(token)).addPathPatterns("/models", "/models/**")
+                registry.addInterceptor(new AdminTokenInterceptor(token, false)).addPathPatterns("/models", "/models/**")
                         .excludePathPatterns("/models/*/predict", "/models/*/predict/batch");
+                // drift reports hold the distributions of what callers sent: reading them needs the token too
+                registry.addInterceptor(new AdminTokenInterceptor(token, true)).addPathPatterns("/models/*/drift");
             }
         };
     }

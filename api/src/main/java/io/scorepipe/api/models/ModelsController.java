@@ -24,6 +24,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.scorepipe.api.system.Page;
 import io.scorepipe.api.system.ProblemResponse;
+import io.scorepipe.drift.DriftStore;
 import io.scorepipe.registry.ModelInfo;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ModelRegistry;
@@ -54,12 +55,13 @@ import jakarta.servlet.http.HttpServletRequest;
  * @param creation models from CSV files
  * @param runs retrain runs
  * @param properties the default model
+ * @param drift the drift reports the workers compute
  */
 @RestController
 @Tag(name = "models", description = "Named models: versions, promotion and rollback, retraining, your own data and "
         + "model files")
 record ModelsController(ModelRegistry registry, ModelAdminService admin, ModelImports imports, ModelCreation creation,
-        RetrainRuns runs, ModelProperties properties) {
+        RetrainRuns runs, ModelProperties properties, DriftStore drift) {
 
     /** A model's name in a path; a version label (v and digits) is never one, so the older routes stay apart. */
     static final String NAME = "{name:(?!v[0-9]+$)[a-z][a-z0-9-]*}";
@@ -221,6 +223,22 @@ record ModelsController(ModelRegistry registry, ModelAdminService admin, ModelIm
             throw new ModelException("model '" + name + "' has no champion yet: no version of it serves");
         }
         return version(name, model.champion());
+    }
+
+    @Operation(summary = "A model's feature drift", description = "The serving version's recent audited inputs "
+            + "against what it learnt from: for each feature and for the prediction, both distributions in the "
+            + "reference's decile bins, and the population stability index (above 0.2: shifted). The workers "
+            + "compute it every scorepipe.drift.interval (1m) over the last scorepipe.drift.window (1h), from a "
+            + "sample of at most scorepipe.drift.sample (10,000) audited predictions. status is computed, or waiting "
+            + "(with the reason) before the first report. Needs the admin token: it shows what callers sent.",
+            security = @SecurityRequirement(name = "admin"))
+    @ProblemResponse(status = 401, when = "no admin token, or the wrong one")
+    @ProblemResponse(status = 404, when = "no model has that name")
+    @GetMapping("/models/" + NAME + "/drift")
+    DriftView driftOf(@Parameter(example = "diabetes") @PathVariable String name) {
+        ModelInfo model = registry.requireModel(name);
+        return drift.latest(name).map(report -> DriftView.computed(model, report))
+                .orElseGet(() -> DriftView.waiting(model));
     }
 
     @Operation(summary = "A model's promotion history, newest first: which version, replacing which, why, and by whom")

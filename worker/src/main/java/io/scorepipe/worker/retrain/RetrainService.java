@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scorepipe.drift.FeatureProfile;
 import io.scorepipe.registry.ChampionRule;
 import io.scorepipe.registry.ModelRegistry;
 import io.scorepipe.registry.ModelVersion;
@@ -123,8 +124,10 @@ class RetrainService {
         provenance.put("examples", all.size());
         provenance.put(EXAMPLES_THROUGH, newestExample);
         provenance.put("total_millis", (System.nanoTime() - started) / 1_000_000);
+        FeatureProfile profile = FeatureProfile.of("the " + train.size() + " rows it was trained on",
+                challenger.scorer(), train);
         ModelVersion registered = registry.register(model, NewModelVersion.of(challenger, verdict.metrics(), train.size())
-                .withProvenance(provenance));
+                .withProvenance(provenance).withProfile(profile));
         if (verdict.promote()) {
             promoter.promote(model, registered.label(), "retrain: " + verdict.reason(), "retrain");
         }
