@@ -6,6 +6,7 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.scorepipe.api.system.AdminToken;
+import io.scorepipe.api.system.AdminTokenInterceptor;
 import io.scorepipe.config.TopicProperties;
 import io.scorepipe.messages.MessagePublisher;
 import io.scorepipe.registry.ChampionRule;

@@ -29,6 +29,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import io.scorepipe.api.system.AdminProperties;
 import io.scorepipe.api.system.AdminToken;
 import io.scorepipe.api.system.ApiProblemException;
+import io.scorepipe.drift.DriftStore;
 import io.scorepipe.registry.ModelInfo;
 import io.scorepipe.registry.ModelProperties;
 import io.scorepipe.registry.ModelRegistry;
@@ -78,6 +79,9 @@ class ModelsControllerTests {
     @MockitoBean
     ModelCreation creation;
 
+    @MockitoBean
+    DriftStore drift;
+
     @Test
     void promotingTakesTheTokenAndAnswersTheVersionAsPromoted() {
         ModelVersion v2 = version(2, ModelStatus.CHAMPION, Map.of("rmse", 50.0, "decision", "not promoted",
@@ -111,6 +115,22 @@ class ModelsControllerTests {
                 .bodyJson().extractingPath("$.title").isEqualTo("Unknown model version");
         assertThat(mvc.post().uri("/models/v9/promote").header("Authorization", "Bearer " + TOKEN))
                 .hasStatus(HttpStatus.NOT_FOUND);
+    }
+
+    @Test
+    void driftShowsWhatCallersSentSoEvenReadingItTakesTheToken() {
+        given(registry.requireModel("diabetes")).willReturn(new ModelInfo("diabetes", List.of("age", "bmi"), "target",
+                "sample", Instant.now(), "v1", 1));
+        given(drift.latest("diabetes")).willReturn(Optional.empty());
+
+        assertThat(mvc.get().uri("/models/diabetes/drift")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/models/diabetes/drift").header("Authorization", "Bearer wrong"))
+                .hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/models/diabetes/drift").header("Authorization", "Bearer " + TOKEN)).hasStatusOk()
+                .bodyJson().isLenientlyEqualTo("{\"model\": \"diabetes\", \"champion\": \"v1\", \"status\": \"waiting\"}");
+        // the other reads stay open
+        given(registry.models()).willReturn(List.of());
+        assertThat(mvc.get().uri("/models")).hasStatusOk();
     }
 
     @Test

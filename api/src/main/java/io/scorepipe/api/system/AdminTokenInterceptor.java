@@ -1,4 +1,4 @@
-package io.scorepipe.api.models;
+package io.scorepipe.api.system;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,14 +8,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.HandlerInterceptor;
 
-import io.scorepipe.api.system.AdminToken;
 
 /**
  * Guards the admin calls (everything under {@code /models} that changes state, and the reads that
- * show what callers sent): a request needs {@code Authorization: Bearer <token>}. Without a configured token the admin calls are refused,
+ * show what callers sent: drift, the console's calls): a request needs
+ * {@code Authorization: Bearer <token>}. Without a configured token the admin calls are refused,
  * never open.
  */
-class AdminTokenInterceptor implements HandlerInterceptor {
+public class AdminTokenInterceptor implements HandlerInterceptor {
 
     private final AdminToken token;
     private final boolean guardsReads;
@@ -24,7 +24,7 @@ class AdminTokenInterceptor implements HandlerInterceptor {
      * @param token the admin token
      * @param guardsReads whether reads need it too: those that show what callers sent (feature drift)
      */
-    AdminTokenInterceptor(AdminToken token, boolean guardsReads) {
+    public AdminTokenInterceptor(AdminToken token, boolean guardsReads) {
         this.token = token;
         this.guardsReads = guardsReads;
     }
