@@ -7,6 +7,8 @@
   const page = document.getElementById("page");
   let timers = [];
   let charts = [];
+  // which page is current: a page's awaits and timers check it, so a page left behind changes nothing
+  let generation = 0;
 
   // ---- helpers
 
@@ -25,7 +27,8 @@
     const response = await fetch(path, Object.assign({}, options, { headers: headers(options && options.headers) }));
     if (response.status === 401) { signOut("The token was refused; sign in again."); throw new Error("unauthorized"); }
     const text = await response.text();
-    const body = text ? JSON.parse(text) : null;
+    let body = null;
+    try { body = text ? JSON.parse(text) : null; } catch (error) { body = null; }
     if (!response.ok) { throw new Error((body && (body.detail || body.title)) || ("HTTP " + response.status)); }
     return body;
   }
@@ -46,7 +49,10 @@
     charts.forEach(chart => chart.destroy());
     charts = [];
   }
-  function every(ms, fn) { timers.push(setInterval(fn, ms)); }
+  function every(ms, fn, alive) {
+    if (!alive()) return;
+    timers.push(setInterval(() => { if (alive()) fn(); }, ms));
+  }
 
   function chart(target, title, series, xs, ys, options) {
     const width = Math.max(320, target.clientWidth || 540);
@@ -66,6 +72,7 @@
 
   function showSignIn(message) {
     stop();
+    generation++;
     document.getElementById("nav").hidden = true;
     page.hidden = true;
     page.innerHTML = "";
@@ -102,10 +109,14 @@
     const name = (location.hash || "#models").slice(1).split("/")[0];
     const show = pages[name] ? name : "models";
     stop();
+    const mine = ++generation;
+    const alive = () => mine === generation;
     document.querySelectorAll("nav a").forEach(a => a.classList.toggle("current", a.dataset.page === show));
     page.innerHTML = "";
     page.dataset.page = show;
-    pages[show]().catch(error => { if (error.message !== "unauthorized") page.insertAdjacentHTML("beforeend", `<p class="error">${esc(error.message)}</p>`); });
+    pages[show](alive).catch(error => {
+      if (alive() && error.message !== "unauthorized") page.insertAdjacentHTML("beforeend", `<p class="error">${esc(error.message)}</p>`);
+    });
   }
 
   function start() {
@@ -116,9 +127,15 @@
   }
 
   // Models: every model, the selected one's versions with their figures, a chart of them, and its promotions
-  async function modelsPage() {
+  function chosen(models) {
+    const saved = sessionStorage.getItem("scorepipe.console.model");
+    return models.some(m => m.name === saved) ? saved : (models[0] && models[0].name);
+  }
+
+  async function modelsPage(alive) {
     const models = await data("/models");
-    const selected = sessionStorage.getItem("scorepipe.console.model") || (models[0] && models[0].name);
+    if (!alive()) return;
+    const selected = chosen(models);
     page.innerHTML = `<h1>Models</h1>
       <table id="models-table"><thead><tr><th>Name</th><th>Champion</th><th>Source</th><th>Features</th><th class="num">Versions</th></tr></thead><tbody>
       ${models.map(m => `<tr data-model="${esc(m.name)}" class="${m.name === selected ? "selected" : ""}">
@@ -131,12 +148,13 @@
       sessionStorage.setItem("scorepipe.console.model", row.dataset.model);
       route();
     }));
-    if (selected) await modelDetail(selected);
+    if (selected) await modelDetail(selected, alive);
   }
 
-  async function modelDetail(name) {
+  async function modelDetail(name, alive) {
     const [versions, promotions, model] = await Promise.all([data(`/models/${name}/versions`),
       data(`/models/${name}/promotions?size=20`), data(`/models/${name}`)]);
+    if (!alive()) return;
     const detail = document.getElementById("model-detail");
     const format = v => v.format === "onnx" ? "ONNX" : (v.provenance && v.provenance.trigger ? "trained here" : "Tribuo");
     detail.innerHTML = `<h2>${esc(name)}: versions</h2>
@@ -196,8 +214,9 @@
   }
 
   // Batches: an upload form (model, file, drag and drop) and the recent files with live progress
-  async function batchesPage() {
+  async function batchesPage(alive) {
     const models = await data("/models");
+    if (!alive()) return;
     page.innerHTML = `<h1>Batches</h1>
       <form id="upload-form" class="card"><div class="row">
         <label>Model <select id="upload-model">${models.map(m => `<option value="${esc(m.name)}" ${m.default ? "selected" : ""}>${esc(m.name)}</option>`).join("")}</select></label>
@@ -230,7 +249,7 @@
     const refresh = async () => {
       const batches = await data("/batches?limit=25");
       const body = document.querySelector("#batches-table tbody");
-      if (!body) return;
+      if (!alive() || !body) return;
       body.innerHTML = batches.map(b => {
         const percent = b.percent_done ?? (b.status === "completed" ? 100 : 0);
         return `<tr data-batch="${esc(b.id)}" data-status="${esc(b.status)}"><td>${esc(b.file_name)}</td><td>${esc(b.model)} ${esc(b.model_version || "")}</td>
@@ -248,29 +267,38 @@
       }));
     };
     await refresh();
-    every(1000, () => refresh().catch(() => {}));
+    every(1000, () => refresh().catch(() => {}), alive);
   }
 
   async function download(path) {
     const response = await fetch(path, { headers: headers() });
+    if (response.status === 401) { signOut("The token was refused; sign in again."); return; }
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      document.getElementById("upload-result").textContent = body.detail || ("The download failed: HTTP " + response.status);
+      return;
+    }
     const blob = await response.blob();
     const name = (response.headers.get("Content-Disposition") || "").match(/filename="?([^";]+)"?/);
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
     link.download = name ? name[1] : path.split("/").slice(-2).join("-") + ".csv";
     link.click();
-    URL.revokeObjectURL(link.href);
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
   // Live: the api's last 15 minutes, a point per sample interval
-  async function livePage() {
+  async function livePage(alive) {
     page.innerHTML = `<h1>Live</h1><p class="muted" id="live-note"></p><div class="charts">
       <div class="card" id="live-rps"></div><div class="card" id="live-latency"></div><div class="card" id="live-cache"></div>
       <div class="card" id="live-errors"></div><div class="card" id="live-lag"></div></div>`;
+    let drawn = [];
     const draw = async () => {
       const series = await call("/console/api/live");
-      charts.forEach(c => c.destroy());
-      charts = [];
+      if (!alive()) return;
+      // this page's charts only, redrawn with the new points
+      drawn.forEach(c => { c.destroy(); charts = charts.filter(other => other !== c); });
+      const before = charts.length;
       const points = series.points;
       document.getElementById("live-note").textContent = `The last 15 minutes of this api instance, a point every ${series.interval_seconds} s (${points.length} so far).`;
       const xs = points.map(p => Date.parse(p.at) / 1000);
@@ -286,15 +314,17 @@
         [points.map(p => p.errors_per_second.server), points.map(p => p.errors_per_second.client)]);
       chart(document.getElementById("live-lag"), "Consumer lag (records)", ["stream", "audit sink"], xs,
         [points.map(p => none(p.stream_lag)), points.map(p => none(p.audit_lag))]);
+      drawn = charts.slice(before);
     };
     await draw();
-    every(5000, () => draw().catch(() => {}));
+    every(5000, () => draw().catch(() => {}), alive);
   }
 
   // Drift: each feature's recent distribution against the serving version's reference
-  async function driftPage() {
+  async function driftPage(alive) {
     const models = await data("/models");
-    const selected = sessionStorage.getItem("scorepipe.console.model") || (models[0] && models[0].name);
+    if (!alive()) return;
+    const selected = chosen(models);
     page.innerHTML = `<h1>Drift</h1><div class="row"><label>Model <select id="drift-model">${models.map(m =>
       `<option value="${esc(m.name)}" ${m.name === selected ? "selected" : ""}>${esc(m.name)}</option>`).join("")}</select></label>
       <span class="legend"><i style="background:#98a2b3"></i>what it learnt from<i style="background:#2457d6"></i>recent</span></div>
@@ -305,6 +335,7 @@
     });
     const draw = async () => {
       const drift = await data(`/models/${selected}/drift`);
+      if (!alive()) return;
       const summary = document.getElementById("drift-summary");
       const grid = document.getElementById("drift-features");
       if (drift.status !== "computed") { summary.textContent = drift.reason; grid.innerHTML = ""; return; }
@@ -316,7 +347,7 @@
       grid.querySelectorAll(".drift-feature").forEach((card, i) => bars(card.querySelector("canvas"), report.features.concat([report.prediction])[i]));
     };
     await draw();
-    every(10000, () => draw().catch(() => {}));
+    every(10000, () => draw().catch(() => {}), alive);
   }
 
   // Two histograms in one small canvas: the reference's shares (grey) and the recent ones (blue), bin by bin

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * <p>A reference distribution ({@link #reference}) cuts at its own deciles, so each bin holds about a
  * tenth of what the model learnt from; repeated values merge cuts (a two-valued feature has two or
  * three bins), and the shares are counted, never assumed. A recent distribution ({@link #over})
- * reuses the reference's edges, so that the two compare bin by bin.
+ * reuses the reference's edges, so that the two compare bin by bin. Values that are not finite
+ * (a model's NaN, say) are left out of both, and of the count.
  *
  * @param count how many values
  * @param mean their mean (0 when there are none)
@@ -41,8 +42,7 @@ public record Distribution(@JsonProperty("count") long count, @JsonProperty("mea
 
     /** The distribution of {@code values}, cut at their own deciles. */
     public static Distribution reference(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
+        double[] sorted = Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
         double[] cuts = new double[CUTS];
         int distinct = 0;
         if (sorted.length > 0) {
@@ -69,15 +69,20 @@ public record Distribution(@JsonProperty("count") long count, @JsonProperty("mea
     private static Distribution over(double[] values, double[] cuts) {
         long[] counts = new long[cuts.length + 1];
         double sum = 0;
+        int n = 0;
         for (double value : values) {
-            counts[bin(cuts, value)]++;
-            sum += value;
+            if (Double.isFinite(value)) {
+                counts[bin(cuts, value)]++;
+                sum += value;
+                n++;
+            }
         }
-        int n = values.length;
         double mean = n == 0 ? 0 : sum / n;
         double squares = 0;
         for (double value : values) {
-            squares += (value - mean) * (value - mean);
+            if (Double.isFinite(value)) {
+                squares += (value - mean) * (value - mean);
+            }
         }
         Double[] shares = new Double[counts.length];
         for (int i = 0; i < counts.length; i++) {

@@ -2,6 +2,7 @@ package io.scorepipe.drift;
 
 import java.sql.Array;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class DriftStore {
 
     /**
-     * A window's sample: audited predictions of one model version made in a time range, at most a
-     * given number. The planner is kept off a sequential scan (in the reading transaction only), so
-     * the block-range (BRIN) indexes on the creation time bound what is read to the window's pages
-     * however large the table; within them, the first rows found make the sample.
+     * A slice of a window: audited predictions of one model version made in a time range, at most
+     * a given number. The planner is kept off a sequential scan (in the reading transaction only),
+     * so the block-range (BRIN) indexes on the creation time bound what is read to the slice's pages
+     * however large the table; within them, rows come in the order they were stored.
      */
     static final String WINDOW = """
             SELECT features, prediction FROM prediction_audit
@@ -39,28 +40,51 @@ public class DriftStore {
         this.transactions = transactions;
     }
 
-    /** Audited predictions in a window, features as stored (the model's order). */
+    /** Slices a window is read in, newest first. */
+    static final int SLICES = 12;
+
+    /**
+     * Audited predictions of a window, features as stored (the model's order).
+     *
+     * @param from the start of the part of the window the rows were read from (later than asked
+     *     for when the newest slices held enough rows)
+     * @param to its end
+     */
     public record Window(Instant from, Instant to, List<double[]> rows, double[] predictions) {
     }
 
-    /** At most {@code limit} audited predictions of {@code version} of {@code model} made in [from, to). */
+    /**
+     * At most {@code limit} audited predictions of {@code version} of {@code model} made in [from,
+     * to), the newest first: the window is read in {@value #SLICES} slices from its end back, until
+     * the limit is reached, so that a busy model's sample is its latest traffic rather than the
+     * oldest rows of the hour.
+     */
     public Window window(String model, String version, Instant from, Instant to, int limit) {
         List<double[]> rows = new ArrayList<>();
         List<Double> predictions = new ArrayList<>();
-        transactions.executeWithoutResult(status -> {
-            jdbc.sql("SET LOCAL enable_seqscan = off").update();
-            jdbc.sql(WINDOW).params(Timestamp.from(from), Timestamp.from(to), model, version, limit).query(rs -> {
-                Array array = rs.getArray("features");
-                Double[] boxed = (Double[]) array.getArray();
-                double[] features = new double[boxed.length];
-                for (int i = 0; i < boxed.length; i++) {
-                    features[i] = boxed[i];
-                }
-                rows.add(features);
-                predictions.add(rs.getDouble("prediction"));
+        Duration slice = Duration.between(from, to).dividedBy(SLICES);
+        Instant covered = to;
+        while (rows.size() < limit && covered.isAfter(from)) {
+            Instant sliceTo = covered;
+            Instant sliceFrom = slice.isZero() || sliceTo.minus(slice).isBefore(from) ? from : sliceTo.minus(slice);
+            int wanted = limit - rows.size();
+            transactions.executeWithoutResult(status -> {
+                jdbc.sql("SET LOCAL enable_seqscan = off").update();
+                jdbc.sql(WINDOW).params(Timestamp.from(sliceFrom), Timestamp.from(sliceTo), model, version, wanted)
+                        .query(rs -> {
+                            Array array = rs.getArray("features");
+                            Double[] boxed = (Double[]) array.getArray();
+                            double[] features = new double[boxed.length];
+                            for (int i = 0; i < boxed.length; i++) {
+                                features[i] = boxed[i];
+                            }
+                            rows.add(features);
+                            predictions.add(rs.getDouble("prediction"));
+                        });
             });
-        });
-        return new Window(from, to, rows, predictions.stream().mapToDouble(Double::doubleValue).toArray());
+            covered = sliceFrom;
+        }
+        return new Window(covered, to, rows, predictions.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The profile stored with a version, if it has one. */

@@ -54,6 +54,16 @@ class DriftArithmeticTests {
     }
 
     @Test
+    void valuesThatAreNotFiniteAreLeftOut() {
+        Distribution reference = Distribution.reference(new double[] {1, Double.NaN, 2, Double.POSITIVE_INFINITY, 3, 4,
+                5, 6, 7, 8, 9, 10, Double.NEGATIVE_INFINITY});
+
+        assertThat(reference).isEqualTo(Distribution.reference(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+        assertThat(reference.over(new double[] {Double.NaN, 1}).count()).isOne();
+        assertThat(reference.over(new double[] {Double.NaN, 1}).shares().getFirst()).isEqualTo(1.0);
+    }
+
+    @Test
     void thePopulationStabilityIndexIsTheSumOverBins() {
         // (0.25 - 0.5) ln(0.25 / 0.5) + (0.75 - 0.5) ln(0.75 / 0.5) = 0.25 ln 2 + 0.25 ln 1.5
         assertThat(Psi.of(List.of(0.5, 0.5), List.of(0.25, 0.75)))

@@ -88,8 +88,12 @@ class DriftStoreIT {
                 window.rows().size(), OLD_ROWS + RECENT_ROWS, readMillis, blocksRead, tableBlocks);
         assertThat(blocksRead).isLessThan(tableBlocks / 20);
 
-        // and a sample is a sample: the limit holds
-        assertThat(store.window("diabetes", "v1", from, to, 500).rows()).hasSize(500);
+        // and a sample is a sample: the limit holds, and it is taken from the newest slices of the window
+        // (the recent rows lie 10 to 5 minutes back; the window is read in 5-minute slices from its end)
+        DriftStore.Window sample = store.window("diabetes", "v1", from, to, 500);
+        assertThat(sample.rows()).hasSize(500);
+        assertThat(sample.from()).isAfter(now.minus(Duration.ofMinutes(11))).isBefore(now.minus(Duration.ofMinutes(5)));
+        assertThat(window.from()).isEqualTo(from);
 
         // and the report made from it marks b, and comes back from the table as it went in
         List<double[]> training = new ArrayList<>();

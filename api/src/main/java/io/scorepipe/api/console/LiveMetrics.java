@@ -51,8 +51,9 @@ class LiveMetrics implements SmartLifecycle {
     /** Each meter's count (and histogram) at the last reading, by its id. */
     private final Map<String, Reading> last = new HashMap<>();
     private @Nullable Instant lastAt;
+    private final Object lifecycle = new Object();
     private @Nullable ScheduledExecutorService sampler;
-    private @Nullable Admin admin;
+    private volatile @Nullable Admin admin;
 
     LiveMetrics(MeterRegistry meters, Map<String, Object> kafkaAdmin, String streamGroup, String auditGroup,
             Duration interval) {
@@ -108,29 +109,34 @@ class LiveMetrics implements SmartLifecycle {
             double[] bounds = null;
             for (Timer timer : meters.find("scorepipe.predict.latency").timers()) {
                 String key = timer.getId().getTag("route") + " " + timer.getId().getTag("model");
-                Reading now1 = new Reading(timer.count(), timer.takeSnapshot().histogramCounts());
-                Reading before = last.put(timer.getId().toString(), now1);
-                if (before == null || lastAt == null) {
+                // Prometheus's histograms are cumulative and never reset, so the change since the last
+                // reading is this interval's; a timer met for the first time started from nothing
+                Reading current = new Reading(timer.count(), timer.takeSnapshot().histogramCounts());
+                Reading before = last.put(timer.getId().toString(), current);
+                if (lastAt == null) {
                     continue;
                 }
-                double delta = now1.count() - before.count();
+                double delta = current.count() - (before == null ? 0 : before.count());
                 rates.merge(key, delta / seconds, Double::sum);
                 answered += delta;
                 if ("hit".equals(timer.getId().getTag("cache"))) {
                     hits += delta;
                 }
-                if (now1.buckets().length == before.buckets().length && now1.buckets().length > 0) {
-                    if (merged == null) {
-                        merged = new long[now1.buckets().length];
-                        bounds = new double[now1.buckets().length];
-                        for (int i = 0; i < bounds.length; i++) {
-                            bounds[i] = now1.buckets()[i].bucket(TimeUnit.MILLISECONDS);
-                        }
+                CountAtBucket[] buckets = current.buckets();
+                if (buckets.length == 0 || (before != null && before.buckets().length != buckets.length)) {
+                    continue;
+                }
+                if (merged == null) {
+                    merged = new long[buckets.length];
+                    bounds = new double[buckets.length];
+                    for (int i = 0; i < bounds.length; i++) {
+                        bounds[i] = buckets[i].bucket(TimeUnit.MILLISECONDS);
                     }
-                    if (merged.length == now1.buckets().length) {
-                        for (int i = 0; i < merged.length; i++) {
-                            merged[i] += (long) (now1.buckets()[i].count() - before.buckets()[i].count());
-                        }
+                }
+                if (merged.length == buckets.length) {
+                    for (int i = 0; i < merged.length; i++) {
+                        double previous = before == null ? 0 : before.buckets()[i].count();
+                        merged[i] += (long) Math.max(0, buckets[i].count() - previous);
                     }
                 }
             }
@@ -209,7 +215,13 @@ class LiveMetrics implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
+    public void start() {
+        synchronized (lifecycle) {
+            startSampling();
+        }
+    }
+
+    private void startSampling() {
         admin = Admin.create(kafkaAdmin);
         sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("console-live").factory());
         sampler.scheduleWithFixedDelay(() -> {
@@ -223,9 +235,22 @@ class LiveMetrics implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
+        // not under the series' lock: a sample in flight takes it, and is waited for here
+        synchronized (lifecycle) {
+            stopSampling();
+        }
+    }
+
+    private void stopSampling() {
         if (sampler != null) {
             sampler.shutdownNow();
+            try {
+                sampler.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
             sampler = null;
         }
         if (admin != null) {
@@ -235,7 +260,9 @@ class LiveMetrics implements SmartLifecycle {
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return sampler != null;
+    public boolean isRunning() {
+        synchronized (lifecycle) {
+            return sampler != null;
+        }
     }
 }

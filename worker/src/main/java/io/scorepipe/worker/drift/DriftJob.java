@@ -85,10 +85,10 @@ class DriftJob {
         }
         FeatureProfile profile = store.profile(model.name(), version).orElseGet(() -> store.profileIfAbsent(model.name(),
                 version, FeatureProfile.of("its first scored window: " + window.rows().size()
-                        + " audited predictions from " + from + " to " + to, model.featureNames(), window.rows(),
+                        + " audited predictions from " + window.from() + " to " + to, model.featureNames(), window.rows(),
                         window.predictions())));
         DriftReport report = DriftReport.compare(model.name(), version, profile, model.featureNames(), window.rows(),
-                window.predictions(), from, to, to);
+                window.predictions(), window.from(), window.to(), to);
         store.save(report);
         List<String> shifted = report.shiftedFeatures();
         if (!shifted.isEmpty()) {
