@@ -25,8 +25,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * each, and half of a partition's allocations (JFR, bench/batch).
  *
  * <p>Lines are added within the chunk's transaction. Before it commits, the buffer is written to
- * the file; when it rolls back, the buffer is dropped and the file cut back to its last committed
- * length. Not thread-safe: one per partition.
+ * the file. When the transaction does not commit, what was written stays: a commit that failed on
+ * the way back (the database went away) may well have committed, and only the job repository knows;
+ * the step fails, and its restart cuts the part to the length the repository recorded, whichever way
+ * the commit went. This instance takes no more lines after that. Not thread-safe: one per partition.
  */
 final class PartFile implements ItemStream {
 
@@ -41,6 +43,8 @@ final class PartFile implements ItemStream {
     private byte[] pending = new byte[64 * 1024];
     private int size;
     private boolean synchronizing;
+    /** Set when a chunk's lines reached the file but its transaction did not report a commit. */
+    private boolean unsettled;
 
     PartFile(String name, Path path) {
         this.name = name;
@@ -84,6 +88,10 @@ final class PartFile implements ItemStream {
     }
 
     private void add(byte[] bytes) {
+        if (unsettled) {
+            throw new ItemStreamException("the part " + path + " is unsettled since a chunk's commit failed; the "
+                    + "step restarts from its last recorded length");
+        }
         if (!synchronizing) {
             TransactionSynchronizationManager.registerSynchronization(new Flush());
             synchronizing = true;
@@ -123,6 +131,8 @@ final class PartFile implements ItemStream {
     /** Writes the chunk's lines just before its transaction commits; forgets them after it ends. */
     private final class Flush implements TransactionSynchronization {
 
+        private boolean written;
+
         @Override
         public void beforeCommit(boolean readOnly) {
             FileChannel open = channel;
@@ -131,6 +141,7 @@ final class PartFile implements ItemStream {
             }
             try {
                 ByteBuffer bytes = ByteBuffer.wrap(pending, 0, size);
+                written = bytes.hasRemaining();
                 while (bytes.hasRemaining()) {
                     open.write(bytes);
                 }
@@ -142,23 +153,16 @@ final class PartFile implements ItemStream {
 
         @Override
         public void afterCompletion(int status) {
-            try {
-                if (status == STATUS_COMMITTED) {
-                    committed += size;
-                }
-                else if (channel != null) {
-                    // written before a commit that failed, or never: the part ends at the last committed chunk
-                    channel.truncate(committed);
-                    channel.position(committed);
-                }
+            if (status == STATUS_COMMITTED) {
+                committed += size;
             }
-            catch (IOException ex) {
-                throw new ItemStreamException("cannot cut " + path + " back to " + committed + " bytes", ex);
+            else if (written) {
+                // the lines are in the file, and the chunk may or may not have committed: the restart decides
+                unsettled = true;
             }
-            finally {
-                size = 0;
-                synchronizing = false;
-            }
+            size = 0;
+            written = false;
+            synchronizing = false;
         }
     }
 }

@@ -50,7 +50,7 @@ class PartFileTests {
     }
 
     @Test
-    void aChunkThatRollsBackLeavesNothingEvenWhenItsLinesWereWritten() throws Exception {
+    void aChunkThatRollsBackBeforeItsLinesAreWrittenLeavesNothing() throws Exception {
         Path path = folder.resolve("results-0.part");
         PartFile part = new PartFile("results", path);
         part.open(new ExecutionContext());
@@ -58,20 +58,55 @@ class PartFileTests {
         part.line("kept");
         end(true);
 
-        // a chunk written out before commit, whose commit then failed
         begin();
         part.line("lost");
-        TransactionSynchronizationUtils.triggerBeforeCommit(false);
-        assertThat(Files.readString(path)).isEqualTo("kept\nlost\n");
         finish(TransactionSynchronization.STATUS_ROLLED_BACK);
-        assertThat(Files.readString(path)).isEqualTo("kept\n");
 
-        // and the next chunk follows the committed one
         begin();
         part.line("next");
         end(true);
         assertThat(Files.readString(path)).isEqualTo("kept\nnext\n");
         part.close();
+    }
+
+    /**
+     * A commit that fails on the way back may have committed on the server: the lines stay, the
+     * part takes no more, and the restart cuts it to what the job repository recorded either way.
+     */
+    @Test
+    void aCommitWhoseOutcomeIsUnknownLeavesItsLinesForTheRestartToSettle() throws Exception {
+        Path path = folder.resolve("results-0.part");
+        PartFile part = new PartFile("results", path);
+        ExecutionContext beforeIt = new ExecutionContext();
+        part.open(beforeIt);
+        begin();
+        part.line("kept");
+        part.update(beforeIt);
+        end(true);
+        ExecutionContext withIt = new ExecutionContext();
+        begin();
+        part.line("maybe");
+        part.update(withIt);
+        TransactionSynchronizationUtils.triggerBeforeCommit(false);
+        finish(TransactionSynchronization.STATUS_UNKNOWN);
+
+        assertThat(Files.readString(path)).isEqualTo("kept\nmaybe\n");
+        begin();
+        assertThatExceptionOfType(ItemStreamException.class).isThrownBy(() -> part.line("more"))
+                .withMessageContaining("unsettled");
+        finish(TransactionSynchronization.STATUS_ROLLED_BACK);
+        part.close();
+
+        // the repository recorded the commit: the lines stay
+        PartFile committed = new PartFile("results", path);
+        committed.open(withIt);
+        assertThat(Files.readString(path)).isEqualTo("kept\nmaybe\n");
+        committed.close();
+        // it did not: they go
+        PartFile rolledBack = new PartFile("results", path);
+        rolledBack.open(beforeIt);
+        assertThat(Files.readString(path)).isEqualTo("kept\n");
+        rolledBack.close();
     }
 
     @Test
