@@ -65,12 +65,6 @@ class BatchConfiguration {
                 new StrandedClaims(folders, records, properties.strandedAfter()), models.defaultName());
     }
 
-    /** The inbox looked at as soon as a file appears in it, besides the scheduled looks. */
-    @Bean
-    InboxEvents inboxEvents(DataFolders folders, InboxWatcher watcher) {
-        return new InboxEvents(folders.inbox(), watcher::poll);
-    }
-
     @Bean
     BatchEventListener batchEventListener(BatchRunner runner, TopicProperties topics, BatchProperties properties) {
         return new BatchEventListener(runner, new Subscription(topics.batches(), properties.groupId()));
