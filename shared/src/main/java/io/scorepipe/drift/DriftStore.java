@@ -1,6 +1,5 @@
 package io.scorepipe.drift;
 
-import java.sql.Array;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,17 +62,14 @@ public class DriftStore {
         List<double[]> rows = new ArrayList<>();
         List<Double> predictions = new ArrayList<>();
         Duration slice = Duration.between(from, to).dividedBy(SLICES);
-        Instant covered = to;
-        while (rows.size() < limit && covered.isAfter(from)) {
-            Instant sliceTo = covered;
-            Instant sliceFrom = slice.isZero() || sliceTo.minus(slice).isBefore(from) ? from : sliceTo.minus(slice);
-            int wanted = limit - rows.size();
-            transactions.executeWithoutResult(status -> {
-                jdbc.sql("SET LOCAL enable_seqscan = off").update();
-                jdbc.sql(WINDOW).params(Timestamp.from(sliceFrom), Timestamp.from(sliceTo), model, version, wanted)
-                        .query(rs -> {
-                            Array array = rs.getArray("features");
-                            Double[] boxed = (Double[]) array.getArray();
+        Instant covered = transactions.execute(status -> {
+            jdbc.sql("SET LOCAL enable_seqscan = off").update();
+            Instant start = to;
+            while (rows.size() < limit && start.isAfter(from)) {
+                Instant sliceFrom = slice.isZero() || start.minus(slice).isBefore(from) ? from : start.minus(slice);
+                jdbc.sql(WINDOW).params(Timestamp.from(sliceFrom), Timestamp.from(start), model, version,
+                        limit - rows.size()).query(rs -> {
+                            Double[] boxed = (Double[]) rs.getArray("features").getArray();
                             double[] features = new double[boxed.length];
                             for (int i = 0; i < boxed.length; i++) {
                                 features[i] = boxed[i];
@@ -81,10 +77,12 @@ public class DriftStore {
                             rows.add(features);
                             predictions.add(rs.getDouble("prediction"));
                         });
-            });
-            covered = sliceFrom;
-        }
-        return new Window(covered, to, rows, predictions.stream().mapToDouble(Double::doubleValue).toArray());
+                start = sliceFrom;
+            }
+            return start;
+        });
+        return new Window(covered == null ? to : covered, to, rows,
+                predictions.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The profile stored with a version, if it has one. */

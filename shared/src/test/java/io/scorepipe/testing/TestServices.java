@@ -98,6 +98,24 @@ public final class TestServices {
         return URI.create(redisUrl());
     }
 
+    /**
+     * A file holding {@code token}, deleted when the JVM exits: what {@code scorepipe.admin.token-file}
+     * (ADMIN_TOKEN_FILE) names.
+     *
+     * @return the file's path, as the property takes it
+     */
+    public static String adminTokenFile(String token) {
+        try {
+            Path file = Files.createTempFile("admin-token", ".txt");
+            Files.writeString(file, token);
+            file.toFile().deleteOnExit();
+            return file.toString();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** A name no other test run uses: for topics, consumer groups, key prefixes. */
     public static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

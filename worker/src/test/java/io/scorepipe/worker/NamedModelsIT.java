@@ -81,10 +81,7 @@ class NamedModelsIT {
         PROPERTIES.put("scorepipe.batch.group-id", TestServices.uniqueName("batch"));
         PROPERTIES.put("scorepipe.stream.group-id", TestServices.uniqueName("stream"));
         PROPERTIES.put("scorepipe.model.max-import-size", "200KB");
-        Path token = Files.createTempFile("admin-token", ".txt");
-        Files.writeString(token, TOKEN);
-        token.toFile().deleteOnExit();
-        PROPERTIES.put("scorepipe.admin.token-file", token.toString());
+        PROPERTIES.put("scorepipe.admin.token-file", TestServices.adminTokenFile(TOKEN));
         PROPERTIES.forEach((key, value) -> registry.add(key, () -> value));
     }
 

@@ -80,10 +80,7 @@ class ConsoleBrowserIT {
         PROPERTIES.put("scorepipe.drift.interval", "1s");
         PROPERTIES.put("scorepipe.drift.min-rows", "300");
         PROPERTIES.put("scorepipe.console.sample-interval", "1s");
-        Path token = Files.createTempFile("admin-token", ".txt");
-        Files.writeString(token, TOKEN);
-        token.toFile().deleteOnExit();
-        PROPERTIES.put("scorepipe.admin.token-file", token.toString());
+        PROPERTIES.put("scorepipe.admin.token-file", TestServices.adminTokenFile(TOKEN));
         PROPERTIES.forEach((key, value) -> registry.add(key, () -> value));
     }
 

@@ -8,8 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -57,10 +55,7 @@ class DriftApiIT {
         PROPERTIES.put("scorepipe.retrain.cron", "-");
         PROPERTIES.put("scorepipe.drift.interval", "1s");
         PROPERTIES.put("scorepipe.drift.min-rows", "300");
-        Path token = Files.createTempFile("admin-token", ".txt");
-        Files.writeString(token, TOKEN);
-        token.toFile().deleteOnExit();
-        PROPERTIES.put("scorepipe.admin.token-file", token.toString());
+        PROPERTIES.put("scorepipe.admin.token-file", TestServices.adminTokenFile(TOKEN));
         PROPERTIES.forEach((key, value) -> registry.add(key, () -> value));
     }
 

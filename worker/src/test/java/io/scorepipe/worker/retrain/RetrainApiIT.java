@@ -66,10 +66,7 @@ class RetrainApiIT {
         PROPERTIES.put("scorepipe.batch.poll-interval", "200ms");
         PROPERTIES.put("scorepipe.batch.settle", "300ms");
         PROPERTIES.put("scorepipe.batch.group-id", TestServices.uniqueName("batch"));
-        Path token = Files.createTempFile("admin-token", ".txt");
-        Files.writeString(token, TOKEN);
-        token.toFile().deleteOnExit();
-        PROPERTIES.put("scorepipe.admin.token-file", token.toString());
+        PROPERTIES.put("scorepipe.admin.token-file", TestServices.adminTokenFile(TOKEN));
         PROPERTIES.forEach((key, value) -> registry.add(key, () -> value));
     }
 

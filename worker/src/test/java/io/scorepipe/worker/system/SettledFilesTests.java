@@ -1,6 +1,7 @@
 package io.scorepipe.worker.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +48,15 @@ class SettledFilesTests {
         Path file = Files.writeString(inbox.resolve("skewed.csv"), "a,b\n1,2\n");
         assertThat(files.settled()).isEmpty();
 
-        // when it changes, the wait starts again
-        Thread.sleep(250);
+        // when it changes (a longer size), the wait starts again
         Files.writeString(file, "a,b\n1,2\n3,4\n");
         assertThat(files.settled()).isEmpty();
         assertThat(files.settled()).isEmpty();
 
-        // and once it stayed unchanged for the period, it is offered
-        Thread.sleep(250);
-        assertThat(files.settled()).containsExactly(file);
+        // and once it stays unchanged for the period, it is offered, and not before
+        long changed = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> files.settled().contains(file));
+        assertThat(Duration.ofNanos(System.nanoTime() - changed)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
     }
 }
